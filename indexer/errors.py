@@ -1,0 +1,66 @@
+"""Typed errors of the knowledge base; each carries a Chinese sentence for people."""
+from __future__ import annotations
+
+
+class PolicyKBError(Exception):
+    """Base class: ``str(error)`` is a complete Chinese sentence; ``status`` an HTTP status."""
+
+    status = 500
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class CorpusError(PolicyKBError):
+    """A corpus file cannot be read or has an invalid field."""
+
+    status = 422
+
+    def __init__(self, path, field: str | None, message: str):
+        self.path = str(path)
+        self.field = field
+        where = f"{self.path}" + (f"：字段 {field}" if field else "")
+        super().__init__(f"{where}：{message}")
+        self.reason = message
+
+
+class QueryError(PolicyKBError):
+    """A search or question parameter is invalid."""
+
+    status = 400
+
+    def __init__(self, message: str, parameter: str | None = None):
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class IndexMissing(PolicyKBError):
+    """The index has not been built yet."""
+
+    status = 503
+
+    def __init__(self, index_dir):
+        super().__init__(f"索引尚未建立（{index_dir}）。请先运行：policykb index")
+
+
+class IndexBusy(PolicyKBError):
+    """Another process holds the index writer lock for too long."""
+
+    status = 503
+
+    def __init__(self, index_dir):
+        super().__init__(f"索引正在被另一个进程更新（{index_dir}），请稍后再试。")
+
+
+class DocumentNotFound(PolicyKBError):
+    """No document has the requested id."""
+
+    status = 404
+
+    def __init__(self, doc_id: str):
+        super().__init__(f"找不到文档“{doc_id}”。")
+        self.doc_id = doc_id

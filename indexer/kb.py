@@ -1,0 +1,252 @@
+"""The knowledge base: one object that owns the corpus, the analyzer and the index."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from whoosh import query as Q
+
+from .analysis import Segmenter, TextAnalyzer, default_backend, read_userdict
+from .corpus import Corpus, derived_id
+from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
+from .models import CorpusProblem, IndexReport, PolicyDoc, SearchPage
+from .query import Filters, parse_query
+from .search import QueryCompiler, run_search
+from .store import IndexStore
+
+DEFAULT_CORPUS = "corpus"
+DEFAULT_INDEX = os.path.join("var", "index")
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+
+
+class KnowledgeBase:
+    """Search, read and index the corpus.  Safe to share between threads.
+
+    :param corpus_dir: the corpus directory (the source of truth).
+    :param index_dir: where index generations live; deleting it only costs a rebuild.
+    :param segmenter: ``jieba``, ``rjieba`` or ``auto``.
+    """
+
+    def __init__(self, corpus_dir: str | os.PathLike = DEFAULT_CORPUS,
+                 index_dir: str | os.PathLike = DEFAULT_INDEX, segmenter: str | None = None):
+        self.corpus = Corpus(corpus_dir)
+        self.index_dir = Path(index_dir)
+        self.segmenter_backend = segmenter or default_backend()
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._analyzer: TextAnalyzer | None = None
+        self._store: IndexStore | None = None
+        self._side_cache: dict[str, tuple[float, object]] = {}
+
+    @classmethod
+    def from_env(cls, corpus_dir=None, index_dir=None) -> "KnowledgeBase":
+        """Build from arguments, else ``POLICYKB_CORPUS``/``POLICYKB_INDEX``, else the defaults."""
+        return cls(corpus_dir or os.environ.get("POLICYKB_CORPUS") or DEFAULT_CORPUS,
+                   index_dir or os.environ.get("POLICYKB_INDEX") or DEFAULT_INDEX)
+
+    # -- components (built lazily: nothing heavy at construction) ------------------------------
+    def _dictionary_words(self) -> list[tuple[str, int, str]]:
+        words = read_userdict(self.corpus.userdict_path())
+        known = {w for w, _, _ in words}
+        extra = list(self.aliases()) + [n for names in self.aliases().values() for n in names]
+        extra += list(self.glossary())
+        for word in extra:
+            word = word.strip()
+            if word and word not in known and " " not in word and len(word) <= 16:
+                words.append((word, 20000, "n"))
+                known.add(word)
+        return words
+
+    @property
+    def analyzer(self) -> TextAnalyzer:
+        with self._lock:
+            if self._analyzer is None:
+                self._analyzer = TextAnalyzer(Segmenter(self.segmenter_backend, self._dictionary_words()))
+            return self._analyzer
+
+    @property
+    def store(self) -> IndexStore:
+        with self._lock:
+            if self._store is None:
+                self._store = IndexStore(self.index_dir, self.analyzer, self.analyzer.fingerprint())
+            return self._store
+
+    def _side(self, name: str, loader):
+        path = self.corpus.root / name
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            mtime = -1.0
+        cached = self._side_cache.get(name)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        value = loader()
+        self._side_cache[name] = (mtime, value)
+        return value
+
+    def aliases(self) -> dict[str, tuple[str, ...]]:
+        return self._side("aliases.yml", self.corpus.aliases)
+
+    def glossary(self) -> dict[str, dict]:
+        return self._side("glossary.yml", self.corpus.glossary)
+
+    def reading_lists(self) -> list[dict]:
+        return self._side("reading_lists.yml", self.corpus.reading_lists)
+
+    # -- indexing ----------------------------------------------------------------------------
+    def index(self, rebuild: bool = False, progress=None, on_start=None) -> IndexReport:
+        """Bring the index up to date with the corpus; rebuild fully when asked or needed.
+
+        :param progress: called with each document as it is indexed.
+        :param on_start: called with the number of documents about to be indexed.
+        """
+        started = time.perf_counter()
+        store = self.store
+        files = self.corpus.files()
+        sources = {}
+        problems: list[CorpusProblem] = []
+        for path in files:
+            try:
+                source = self.corpus.read_source(path)
+            except OSError as exc:
+                problems.append(CorpusProblem(self.corpus.relpath(path), None, f"无法读取：{exc.strerror}"))
+                continue
+            sources[source.relpath] = source
+        full = rebuild or not store.is_usable()
+        state = {} if full else store.stored_state()
+        changed = [s for rel, s in sources.items() if full or state.get(rel, {}).get("hash") != s.hash]
+        removed_paths = [rel for rel in state if rel not in sources]
+        if on_start:
+            on_start(len(changed))
+        parsed: list[tuple[PolicyDoc, str]] = []
+        seen_ids = {v["id"]: rel for rel, v in state.items() if rel in sources and rel not in {c.relpath for c in changed}}
+        for source in changed:
+            try:
+                doc, warnings = self.corpus.parse(source)
+            except CorpusError as exc:
+                problems.append(CorpusProblem(exc.path, exc.field, exc.reason))
+                if source.relpath in state:
+                    removed_paths.append(source.relpath)  # never keep stale content
+                if progress:
+                    progress(None)
+                continue
+            problems.extend(warnings)
+            if doc.id in seen_ids and seen_ids[doc.id] != source.relpath:
+                problems.append(CorpusProblem(doc.path, "id", f"与 {seen_ids[doc.id]} 重复：“{doc.id}”，本文件未编入索引。"))
+                if progress:
+                    progress(None)
+                continue
+            seen_ids[doc.id] = source.relpath
+            parsed.append((doc, source.hash))
+        remove_ids = [state[rel]["id"] for rel in removed_paths if rel in state]
+        # An id that moved to another file must not be deleted after the new file is added.
+        new_ids = {doc.id for doc, _ in parsed}
+        remove_ids = [i for i in remove_ids if i not in new_ids]
+        if full:
+            passages = store.rebuild(iter(parsed), progress=progress)
+        elif parsed or remove_ids:
+            passages = store.update(parsed, remove_ids, progress=progress)
+        else:
+            passages = 0
+        added = sum(1 for doc, _ in parsed if full or doc.path not in state)
+        return IndexReport(
+            files=len(sources), added=added, updated=len(parsed) - added, removed=len(remove_ids),
+            unchanged=len(sources) - len(changed), passages=passages,
+            seconds=time.perf_counter() - started, rebuilt=full, problems=tuple(problems))
+
+    def ensure_index(self) -> IndexReport | None:
+        """Build or update the index when it is missing, stale or damaged (e.g. at start-up)."""
+        return self.index()
+
+    def check(self) -> list[CorpusProblem]:
+        """Validate the whole corpus without touching the index."""
+        _, problems = self.corpus.load()
+        return problems
+
+    # -- reading -----------------------------------------------------------------------------
+    def searcher(self):
+        """Return this thread's searcher, reopened when the index has changed."""
+        store = self.store
+        token = store.generation_token()
+        local = self._local
+        cached = getattr(local, "searcher", None)
+        if cached is not None and local.token == token:
+            return cached
+        if cached is not None:
+            cached.close()
+        ix = store.open()
+        local.searcher = ix.searcher()
+        local.token = token
+        return local.searcher
+
+    def search(self, query: str = "", *, level=None, doc_type=None, issuer=None, status=None,
+               tag=None, year=None, year_from=None, year_to=None, sort: str = "relevance",
+               page: int = 1, per_page: int = 10, facets: bool = True) -> SearchPage:
+        """Search documents; filters accept one value or a list of alternatives.
+
+        :raises QueryError: for invalid parameters (with a Chinese message naming them).
+        """
+        filters = Filters()
+        for name, values in (("level", level), ("doc_type", doc_type), ("issuer", issuer),
+                             ("status", status), ("tag", tag)):
+            for value in ([values] if isinstance(values, str) else (values or [])):
+                filters.add(name, value)
+        if year:
+            filters.set_years(str(year))
+        if year_from or year_to:
+            filters.year_from = _int_param(year_from, "year_from", 1900, 2100) if year_from else None
+            filters.year_to = _int_param(year_to, "year_to", 1900, 2100) if year_to else None
+        page = _int_param(page, "page", 1, MAX_PAGE)
+        per_page = _int_param(per_page, "per_page", 1, MAX_PER_PAGE)
+        if sort not in ("relevance", "date"):
+            raise QueryError(f"排序方式“{sort}”无效，可选：relevance（相关度）、date（日期）。", "sort")
+        parsed = parse_query(query, filters)
+        compiler = QueryCompiler(self.analyzer, self.aliases())
+        return run_search(self.searcher(), compiler, parsed, page=page, per_page=per_page,
+                          sort=sort, with_facets=facets)
+
+    def get_document(self, doc_id: str) -> PolicyDoc:
+        """Read a document from the corpus (not the index), by id.
+
+        :raises DocumentNotFound: when no indexed document has this id.
+        """
+        searcher = self.searcher()
+        fields = searcher.document(doc_id=doc_id) if doc_id else None
+        if not fields:
+            raise DocumentNotFound(doc_id)
+        path = self.corpus.root / fields["meta"]["path"]
+        try:
+            doc, _ = self.corpus.parse(self.corpus.read_source(path))
+        except (OSError, CorpusError):
+            raise DocumentNotFound(doc_id)
+        if doc.id != doc_id:
+            raise DocumentNotFound(doc_id)
+        return doc
+
+    def documents(self, **filters) -> list[dict]:
+        """Return the metadata of every indexed document matching exact field *filters*."""
+        searcher = self.searcher()
+        clauses = [Q.Term(k, v) for k, v in filters.items() if v]
+        query = Q.And(clauses) if clauses else Q.Every()
+        results = searcher.search(query, limit=None, sortedby="date", reverse=True)
+        return [hit["meta"] for hit in results]
+
+    def citing_cases(self, doc_id: str) -> list[dict]:
+        """Return the typical cases whose ``cites`` include *doc_id*."""
+        return [m for m in self.documents(level="case") if doc_id in m.get("cites", [])]
+
+
+def _int_param(value, name: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise QueryError(f"参数 {name} 应为整数，收到“{str(value)[:20]}”。", name)
+    if not low <= number <= high:
+        raise QueryError(f"参数 {name} 应在 {low} 到 {high} 之间，收到 {number}。", name)
+    return number
+
+
+__all__ = ["KnowledgeBase", "derived_id", "IndexMissing"]

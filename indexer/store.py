@@ -1,0 +1,253 @@
+"""The whoosh index: schema, generations, incremental updates and atomic rebuilds.
+
+Layout of ``index_dir``: ``CURRENT`` names the active generation directory (``gen-…``).  A
+rebuild writes a new generation and then replaces ``CURRENT`` atomically, so a crash at any point
+leaves the previous index in service.  Each generation records the analyzer fingerprint; when the
+dictionary changes the next ``index`` run rebuilds instead of mixing tokenisations.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+
+from .analysis import PreAnalyzed, TextAnalyzer, Token, WhooshChineseAnalyzer
+from .corpus import atomic_write
+from .errors import IndexBusy, IndexMissing
+from .models import PolicyDoc
+from .textnorm import normalize_doc_no
+
+SCHEMA_VERSION = 2
+TITLE_BOOST = 2.5
+
+
+def build_schema(analyzer: TextAnalyzer) -> Schema:
+    """Return the schema: one record per document.
+
+    Passages are not separate records: whoosh's cost is per posting, and per-passage postings
+    tripled indexing time.  Instead each document stores its passages with their term sets, so
+    the best passage of a hit is chosen without re-segmenting text (see ``search.best_passage``).
+    """
+    chinese = WhooshChineseAnalyzer(analyzer)
+    return Schema(
+        doc_id=ID(stored=True, unique=True, sortable=True),
+        title=TEXT(analyzer=chinese, stored=True, phrase=True, field_boost=TITLE_BOOST),
+        content=TEXT(analyzer=chinese, phrase=True),
+        doc_no=ID(stored=True),
+        level=ID(stored=True, sortable=True),
+        doc_type=ID(stored=True, sortable=True),
+        issuer=ID(stored=True, sortable=True),
+        status=ID(stored=True, sortable=True),
+        tags=KEYWORD(stored=True, commas=True),
+        year=ID(stored=True, sortable=True),
+        year_num=NUMERIC(int, bits=16, signed=False),
+        date=ID(stored=True, sortable=True),
+        meta=STORED,
+        passages=STORED,
+    )
+
+
+def _join_tokens(parts: list[list[Token]], texts: list[str]) -> PreAnalyzed:
+    """Concatenate pre-analysed passages into one field value, shifting offsets and positions."""
+    tokens: list[Token] = []
+    append = tokens.append
+    new = tuple.__new__
+    offset = pos = 0
+    for part, text in zip(parts, texts):
+        for text_, start, end, p in part:
+            append(new(Token, (text_, start + offset, end + offset, p + pos)))
+        if part:
+            pos += part[-1][3] + 2  # a gap so phrases never span two passages
+        offset += len(text) + 1
+    return PreAnalyzed("\n".join(texts), tokens)
+
+
+# Status weights: a repealed or replaced document ranks below a current one on equal evidence.
+STATUS_BOOST = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
+
+
+def doc_record(doc: PolicyDoc, analyzer: TextAnalyzer, source_hash: str) -> dict:
+    """Return the whoosh record of one document, its passages stored with their term sets."""
+    title_tokens = analyzer.tokens(doc.title, subwords=True)
+    passages = doc.passages
+    parts = [analyzer.tokens(p.text, subwords=True) for p in passages]
+    texts = [p.text for p in passages]
+    if doc.summary:
+        parts.append(analyzer.tokens(doc.summary, subwords=True))
+        texts.append(doc.summary)
+    meta = doc.metadata()
+    meta.update(path=doc.path, hash=source_hash, passages=len(passages))
+    stored_passages = [
+        (p.anchor, p.section, p.text, " " + " ".join(dict.fromkeys(t[0] for t in tokens)) + " ")
+        for p, tokens in zip(passages, parts)
+    ]
+    record = dict(
+        doc_id=doc.id,
+        title=PreAnalyzed(doc.title, title_tokens), _stored_title=doc.title,
+        content=_join_tokens(parts, texts),
+        doc_no=normalize_doc_no(doc.doc_no),
+        level=doc.level,
+        doc_type=doc.doc_type or "未注明",
+        issuer=doc.issuer or "未注明",
+        status=doc.status,
+        tags=",".join(t.replace(",", " ") for t in doc.tags),
+        year=str(doc.year) if doc.year else "未注明",
+        date=doc.date,
+        meta=meta,
+        passages=stored_passages,
+        _boost=STATUS_BOOST.get(doc.status, 1.0),
+    )
+    if doc.year:
+        record["year_num"] = doc.year
+    return record
+
+
+class IndexStore:
+    """Open, update and rebuild the index generations under ``index_dir``."""
+
+    def __init__(self, index_dir: str | os.PathLike, analyzer: TextAnalyzer, fingerprint: str):
+        self.index_dir = Path(index_dir)
+        self.analyzer = analyzer
+        self.fingerprint = fingerprint
+        self.schema = build_schema(analyzer)
+        self._write_lock = threading.Lock()
+
+    # -- generations -------------------------------------------------------------------------
+    def current_dir(self) -> Path | None:
+        try:
+            name = (self.index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        path = self.index_dir / name
+        return path if name and path.is_dir() else None
+
+    def info(self) -> dict:
+        current = self.current_dir()
+        if current is None:
+            return {}
+        try:
+            return json.loads((current / "policykb.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def is_usable(self) -> bool:
+        """Tell whether the current generation exists, opens and matches this analyzer."""
+        info = self.info()
+        if info.get("fingerprint") != self.fingerprint or info.get("schema") != SCHEMA_VERSION:
+            return False
+        try:
+            self.open()
+        except Exception:
+            return False
+        return True
+
+    def open(self):
+        """Open the current generation; retry briefly because a concurrent commit renames files."""
+        current = self.current_dir()
+        if current is None or not whoosh_index.exists_in(str(current)):
+            raise IndexMissing(self.index_dir)
+        for attempt in range(5):
+            try:
+                return whoosh_index.open_dir(str(current), schema=self.schema)
+            except FileNotFoundError:
+                time.sleep(0.05 * (attempt + 1))
+        return whoosh_index.open_dir(str(current), schema=self.schema)
+
+    def generation_token(self) -> tuple:
+        """Return a cheap value that changes whenever the searchable index changes."""
+        current = self.current_dir()
+        if current is None:
+            return (None,)
+        toc = sorted(p.name for p in current.glob("_MAIN_*.toc"))
+        return (current.name, tuple(toc))
+
+    # -- writing -----------------------------------------------------------------------------
+    def _writer(self, ix, timeout: float = 10.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return ix.writer(limitmb=256)
+            except LockError:
+                if time.monotonic() > deadline:
+                    raise IndexBusy(self.index_dir)
+                time.sleep(0.1)
+
+    def stored_state(self) -> dict[str, dict]:
+        """Return path → stored metadata (id, hash) of every indexed document."""
+        ix = self.open()
+        state = {}
+        with ix.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                meta = fields.get("meta") or {}
+                state[meta.get("path", fields["doc_id"])] = {"id": fields["doc_id"], "hash": meta.get("hash")}
+        return state
+
+    def rebuild(self, items, progress=None) -> int:
+        """Build a new generation from ``(doc, hash)`` items and swap it in; return passages."""
+        with self._write_lock:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+            target = self.index_dir / name
+            target.mkdir()
+            try:
+                ix = whoosh_index.create_in(str(target), self.schema)
+                writer = ix.writer(limitmb=256)
+                passages = 0
+                try:
+                    for doc, source_hash in items:
+                        writer.add_document(**doc_record(doc, self.analyzer, source_hash))
+                        passages += len(doc.passages)
+                        if progress:
+                            progress(doc)
+                    writer.commit()
+                except BaseException:
+                    writer.cancel()
+                    raise
+                info = {"fingerprint": self.fingerprint, "schema": SCHEMA_VERSION,
+                        "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+                atomic_write(target / "policykb.json", json.dumps(info).encode())
+                old = self.current_dir()
+                atomic_write(self.index_dir / "CURRENT", name.encode())
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            self._remove_old_generations(keep=name)
+            if old is not None and old.name != name:
+                shutil.rmtree(old, ignore_errors=True)
+            return passages
+
+    def _remove_old_generations(self, keep: str) -> None:
+        for path in self.index_dir.glob("gen-*"):
+            if path.name != keep and path.is_dir():
+                # An abandoned generation from a crashed rebuild; readers never point at it.
+                if time.time() - path.stat().st_mtime > 3600:
+                    shutil.rmtree(path, ignore_errors=True)
+
+    def update(self, add: list[tuple[PolicyDoc, str]], remove_ids: list[str], progress=None) -> int:
+        """Replace the given documents and delete others in one commit; return passages added."""
+        with self._write_lock:
+            ix = self.open()
+            writer = self._writer(ix)
+            passages = 0
+            try:
+                for doc_id in remove_ids:
+                    writer.delete_by_term("doc_id", doc_id)
+                for doc, source_hash in add:
+                    writer.delete_by_term("doc_id", doc.id)
+                    writer.add_document(**doc_record(doc, self.analyzer, source_hash))
+                    passages += len(doc.passages)
+                    if progress:
+                        progress(doc)
+                writer.commit(optimize=False)
+            except BaseException:
+                writer.cancel()
+                raise
+            return passages

@@ -1,0 +1,165 @@
+"""Search behaviour a supervisor notices: the right document first, exact matches, safe input."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from indexer import QueryError
+
+RELEVANCE = yaml.safe_load((Path(__file__).parent / "data" / "relevance.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", RELEVANCE, ids=[c["query"] for c in RELEVANCE])
+def test_relevance_set(sample_kb, case):
+    options = {}
+    if case.get("level"):
+        options["level"] = case["level"]
+    if case.get("type"):
+        options["doc_type"] = case["type"]
+    page = sample_kb.search(case["query"], per_page=case.get("top", 1), **options)
+    assert case["expect"] in [h.id for h in page.hits], case.get("note")
+
+
+def test_relevance_set_is_large_and_varied():
+    assert len(RELEVANCE) >= 40
+    queries = " ".join(c["query"] for c in RELEVANCE)
+    for feature in ("第32条", "第三十二条", '"', "-", "学时", "〔"):
+        assert feature in queries or any(feature in c["query"] for c in RELEVANCE), feature
+
+
+def test_article_number_in_either_form_finds_the_same_article(sample_kb):
+    arabic = sample_kb.search("第32条")
+    chinese = sample_kb.search("第三十二条")
+    assert [h.id for h in arabic.hits] == [h.id for h in chinese.hits]
+    assert arabic.hits[0].passage == "art32"
+    assert "<mark>第三十二条</mark>" in arabic.hits[0].snippet
+
+
+def test_alias_finds_documents_that_only_use_the_full_name(tiny_kb):
+    page = tiny_kb.search("培训规定")
+    assert page.total >= 1 and page.hits[0].id == "rule-a"
+
+
+def test_number_with_unit_does_not_match_another_number(tiny_kb):
+    ids = [h.id for h in tiny_kb.search("40学时").hits]
+    assert ids == ["rule-a"]
+    ids = [h.id for h in tiny_kb.search("8学时").hits]
+    assert ids == ["rule-b"]
+
+
+def test_shorter_word_found_inside_longer_word(tiny_kb):
+    page = tiny_kb.search("人民法院")
+    assert [h.id for h in page.hits] == ["rule-b"]
+    assert "<mark>人民法院</mark>" in page.hits[0].snippet
+
+
+def test_quoted_phrase_requires_adjacent_words(tiny_kb):
+    assert [h.id for h in tiny_kb.search('"学习培训的时间"').hits] == ["rule-a"]
+    assert tiny_kb.search('"时间学习培训"').total == 0
+
+
+def test_exclusion(tiny_kb):
+    both = {h.id for h in tiny_kb.search("学时").hits}
+    assert both == {"rule-a", "rule-b"}
+    assert [h.id for h in tiny_kb.search("学时 -人民法院").hits] == ["rule-a"]
+
+
+def test_document_number_in_another_bracket_style(tiny_kb):
+    page = tiny_kb.search("集团党发[2005]7号")
+    assert page.hits[0].id == "rule-a"
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({"level": "集团"}, {"rule-a"}),
+    ({"level": ["central", "group"]}, {"rule-a", "rule-b"}),
+    ({"doc_type": "通报"}, {"rule-b"}),
+    ({"status": "已废止"}, {"rule-b"}),
+    ({"year": "2005"}, {"rule-a"}),
+    ({"year": "2005-2006"}, {"rule-a", "rule-b"}),
+])
+def test_filters(tiny_kb, options, expected):
+    assert {h.id for h in tiny_kb.search("学时", **options).hits} == expected
+
+
+def test_inline_filters_in_the_query_text(tiny_kb):
+    assert {h.id for h in tiny_kb.search("学时 级别:集团").hits} == {"rule-a"}
+    assert {h.id for h in tiny_kb.search("学时 年份:2006").hits} == {"rule-b"}
+
+
+def test_fallback_to_partial_matches_says_so(tiny_kb):
+    page = tiny_kb.search("学时 补课")
+    assert page.total >= 2
+    assert "部分" in page.notice
+
+
+def test_all_words_required_when_possible(tiny_kb):
+    page = tiny_kb.search("学习培训 督导组")
+    assert [h.id for h in page.hits] == ["rule-a"] and page.notice == ""
+
+
+def test_facet_counts(tiny_kb):
+    facets = tiny_kb.search("学时").facets
+    assert {v.label: v.count for v in facets["level"]} == {"集团": 1, "中央": 1}
+    assert {v.value: v.count for v in facets["year"]} == {"2005": 1, "2006": 1}
+
+
+def test_sort_by_date_and_paging(tiny_kb):
+    page1 = tiny_kb.search("学时", sort="date", per_page=1, page=1)
+    page2 = tiny_kb.search("学时", sort="date", per_page=1, page=2)
+    assert page1.total == 2 and page1.pages == 2
+    assert page1.hits[0].id == "rule-b" and page2.hits[0].id == "rule-a"
+
+
+def test_empty_query_lists_documents_newest_first(tiny_kb):
+    page = tiny_kb.search("")
+    assert [h.id for h in page.hits] == ["rule-b", "case-c", "rule-a"]
+
+
+def test_hit_carries_citation_metadata(tiny_kb):
+    hit = tiny_kb.search("督导组 每周").hits[0]
+    assert (hit.title, hit.level_label, hit.issuer, hit.doc_no, hit.date) == (
+        "关于学习培训的规定", "集团", "集团党委", "集团党发〔2005〕7号", "2005-03-01")
+    assert hit.passage == "art32" and hit.section.endswith("第32条")
+
+
+def test_repealed_status_is_reported(tiny_kb):
+    hit = tiny_kb.search("人民法院").hits[0]
+    assert hit.status == "已废止"
+
+
+def test_highlight_covers_whole_words_only(tiny_kb):
+    snippet = tiny_kb.search("学习").hits[0].snippet
+    assert "<mark>学习</mark>" in snippet
+    assert "<mark>学</mark>" not in snippet
+
+
+@pytest.mark.parametrize("query", [
+    "*", "?", "body:[a TO 龥]", "title:*", "学*", "((((", ")))", '"', '"""', "- -", "AND OR NOT",
+    "学习 OR", "~2", "^3", "\\", "<script>alert(1)</script>", "　", "第条", "〔〕号", "level:", "年份:abc",
+])
+def test_hostile_queries_never_crash(tiny_kb, query):
+    try:
+        page = tiny_kb.search(query)
+    except QueryError as exc:
+        assert "年份" in str(exc)
+        return
+    assert page.total >= 0
+    for hit in page.hits:
+        assert "<script>" not in hit.snippet
+
+
+def test_overlong_query_is_refused_with_a_sentence(tiny_kb):
+    with pytest.raises(QueryError, match="过长"):
+        tiny_kb.search("学" * 10_000)
+
+
+@pytest.mark.parametrize("options, parameter", [
+    ({"page": -1}, "page"), ({"page": "x"}, "page"), ({"per_page": 0}, "per_page"),
+    ({"level": "火星"}, "level"), ({"sort": "random"}, "sort"), ({"status": "有效"}, "status"),
+])
+def test_bad_parameters_name_the_parameter(tiny_kb, options, parameter):
+    with pytest.raises(QueryError) as info:
+        tiny_kb.search("学时", **options)
+    assert info.value.parameter == parameter
