@@ -9,6 +9,7 @@ from pathlib import Path
 from whoosh import query as Q
 
 from .analysis import Segmenter, TextAnalyzer, default_backend, read_userdict
+from .catalog import Catalog, Suggestion, term_anchor
 from .corpus import Corpus, derived_id
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
 from .models import CorpusProblem, IndexReport, PolicyDoc, SearchPage
@@ -237,6 +238,43 @@ class KnowledgeBase:
     def citing_cases(self, doc_id: str) -> list[dict]:
         """Return the typical cases whose ``cites`` include *doc_id*."""
         return [m for m in self.documents(level="case") if doc_id in m.get("cites", [])]
+
+    # -- catalogue for the web site (logic in catalog.py) -------------------------------------
+    def catalog(self) -> Catalog:
+        """Return the catalogue of indexed documents, rebuilt when the index or side files change."""
+        glossary, aliases = self.glossary(), self.aliases()
+        key = (self.store.generation_token(), id(glossary), id(aliases))
+        cached = getattr(self, "_catalog", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        catalog = Catalog(self.documents(), glossary, aliases)
+        self._catalog = (key, catalog)
+        return catalog
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Return completions for *prefix* from titles, glossary terms and aliases."""
+        return self.catalog().suggest(prefix, limit)
+
+    def related(self, doc_id: str, limit: int = 6) -> list[dict]:
+        """Return metadata of documents related to *doc_id* (citations, replacements, tags)."""
+        return self.catalog().related(doc_id, limit)
+
+    def facets(self, **filters) -> dict:
+        """Return facet counts (as in a search page) over all documents matching *filters*."""
+        return self.search("", per_page=1, **filters).facets
+
+    def glossary_entries(self) -> list[dict]:
+        """Return the glossary with each term's source document and resolved passage anchor."""
+        def resolve(doc_id, heading, term):
+            try:
+                return term_anchor(self.get_document(doc_id), heading, term)
+            except DocumentNotFound:
+                return ""
+        return self.catalog().glossary_entries(resolve)
+
+    def reading_list(self, list_id: str) -> dict | None:
+        """Return one reading list with the metadata of its documents, or None."""
+        return self.catalog().reading_list(self.reading_lists(), list_id)
 
 
 def _int_param(value, name: str, low: int, high: int) -> int:

@@ -1,0 +1,65 @@
+"""The document page: rendered text with anchors, metadata card, contents, citations, relations."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template
+
+from indexer.models import PolicyDoc
+
+from .context import citation, get_kb
+from .render import render_markdown
+
+bp = Blueprint("documents", __name__)
+
+
+@dataclass(frozen=True)
+class RenderedBlock:
+    kind: str
+    anchor: str
+    html: str
+    level: int = 0
+    title: str = ""
+    section: str = ""
+    cite: str = ""
+    hidden: bool = False
+
+
+def render_blocks(doc: PolicyDoc) -> list[RenderedBlock]:
+    """Render each block separately so every heading and passage keeps its own anchor."""
+    blocks = []
+    for block in doc.blocks:
+        if block.kind == "heading":
+            hidden = block.level == 1 and block.title.strip() == doc.title.strip()
+            blocks.append(RenderedBlock("heading", block.anchor, "" if hidden else render_markdown(block.markdown),
+                                        level=block.level, title=block.title, hidden=hidden))
+        else:
+            section = block.passage.section if block.passage else ""
+            blocks.append(RenderedBlock("passage", block.anchor, render_markdown(block.markdown),
+                                        section=section, cite=citation(doc, section)))
+    return blocks
+
+
+def document_context(doc_id: str) -> dict:
+    """Return everything the page and the API show about one document."""
+    kb = get_kb()
+    doc = kb.get_document(doc_id)
+    catalog = kb.catalog()
+    blocks = render_blocks(doc)
+    return {
+        "doc": doc,
+        "blocks": blocks,
+        "toc": [b for b in blocks if b.kind == "heading" and not b.hidden],
+        "related": kb.related(doc.id),
+        "cites": catalog.cited_by_case(doc.id) if doc.level == "case" else [],
+        "cited_by": catalog.citing_cases(doc.id) if doc.level != "case" else [],
+        "replaced_by": catalog.by_id.get(doc.replaced_by) if doc.replaced_by else None,
+        "replaces": [m for m in catalog.metas if m.get("replaced_by") == doc.id],
+        "doc_cite": citation(doc),
+    }
+
+
+@bp.get("/documents/<doc_id>")
+def show(doc_id: str):
+    """Show one document."""
+    return render_template("document.html", **document_context(doc_id))

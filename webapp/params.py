@@ -1,0 +1,98 @@
+"""The search state of a page, read from and written to the query string (shareable URLs)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+# URL parameter → SearchPage facet name → KnowledgeBase.search keyword.
+MULTI = (("level", "level", "level"), ("type", "doc_type", "doc_type"), ("issuer", "issuer", "issuer"),
+         ("tag", "tags", "tag"), ("status", "status", "status"))
+FACET_PARAM = {facet: param for param, facet, _ in MULTI} | {"year": "year"}
+FACET_TITLES = {"level": "级别", "doc_type": "文种", "issuer": "发文机关", "year": "年份",
+                "tags": "主题标签", "status": "状态"}
+MAX_VALUES = 20  # per repeatable parameter; more is not a person clicking facets
+MAX_VALUE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """Everything that decides a results page; ``url()`` writes it back to a query string."""
+
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    year: str = ""
+    sort: str = "relevance"
+    page: str = "1"
+
+    @classmethod
+    def from_args(cls, args) -> "SearchState":
+        filters = {}
+        for param, _facet, _kw in MULTI:
+            values = [v.strip()[:MAX_VALUE_CHARS] for v in args.getlist(param)[:MAX_VALUES] if v.strip()]
+            if values:
+                filters[param] = tuple(dict.fromkeys(values))
+        return cls(q=args.get("q", "").strip(), filters=filters, year=args.get("year", "").strip()[:40],
+                   sort=args.get("sort", "relevance").strip() or "relevance",
+                   page=args.get("page", "1").strip() or "1")
+
+    def search_options(self) -> dict:
+        """Return the keyword arguments of ``KnowledgeBase.search`` for this state."""
+        options = {kw: list(self.filters.get(param, ())) for param, _facet, kw in MULTI}
+        options.update(year=self.year or None, sort=self.sort, page=self.page)
+        return options
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.filters or self.year)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        pairs = [("q", self.q)] if self.q else []
+        for param, _facet, _kw in MULTI:
+            pairs += [(param, v) for v in self.filters.get(param, ())]
+        if self.year:
+            pairs.append(("year", self.year))
+        if self.sort != "relevance":
+            pairs.append(("sort", self.sort))
+        if self.page not in ("", "1"):
+            pairs.append(("page", self.page))
+        return pairs
+
+    def url(self, path: str = "/search", **changes) -> str:
+        """Return *path* with this state, changed by *changes*; any change but page resets page."""
+        state = self
+        if changes and "page" not in changes:
+            changes["page"] = "1"
+        if changes:
+            state = replace(self, **changes)
+        query = urlencode(state.pairs())
+        return path + ("?" + query if query else "")
+
+    def is_selected(self, facet: str, value: str) -> bool:
+        param = FACET_PARAM[facet]
+        if param == "year":
+            return self.year == value
+        return value in self.filters.get(param, ())
+
+    def toggle(self, facet: str, value: str) -> str:
+        """Return the URL with *value* of *facet* added, or removed when already selected."""
+        param = FACET_PARAM[facet]
+        if param == "year":
+            return self.url(year="" if self.year == value else value)
+        values = list(self.filters.get(param, ()))
+        values = [v for v in values if v != value] if value in values else values + [value]
+        filters = {k: v for k, v in self.filters.items() if k != param}
+        if values:
+            filters[param] = tuple(values)
+        return self.url(filters=filters)
+
+    def without_filters(self) -> str:
+        return self.url(filters={}, year="")
+
+    def selected(self) -> list[tuple[str, str, str]]:
+        """Return (facet, value, URL that removes it) for every active filter."""
+        chosen = []
+        for param, facet, _kw in MULTI:
+            chosen += [(facet, v, self.toggle(facet, v)) for v in self.filters.get(param, ())]
+        if self.year:
+            chosen.append(("year", self.year, self.url(year="")))
+        return chosen
