@@ -5,6 +5,8 @@ from dataclasses import replace
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
+from indexer import LEVELS
+
 from .context import get_kb
 from .params import FACET_PARAM, SearchState
 from .render import safe_snippet
@@ -52,6 +54,9 @@ def disjunctive_facets(state: SearchState, facets: dict) -> dict:
             others = {k: v for k, v in state.filters.items() if k != param}
             options = replace(state, filters=others, page="1").search_options()
         facets[facet] = get_kb().search(state.q, per_page=1, **options).facets.get(facet, ())
+    order = list(LEVELS)
+    facets["level"] = tuple(sorted(facets.get("level", ()),
+                                   key=lambda v: order.index(v.value) if v.value in order else len(order)))
     return facets
 
 
