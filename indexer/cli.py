@@ -177,3 +177,57 @@ def check_command(corpus_dir, index_dir, quiet):
     click.echo(f"检查了 {count} 个文件：{len(errors)} 个错误，{len(problems) - len(errors)} 条警告。")
     if errors:
         sys.exit(1)
+
+
+@cli.command("import")
+@kb_options
+@click.option("--instance", "instance_dir", envvar="POLICYKB_INSTANCE", default="var", show_default=True,
+              help="实例目录（历史版本、回收站、账号、审计日志）。")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--level", required=True, help="级别：中央/省级/市级/集团/典型案例（或 central 等）。")
+@click.option("--type", "doc_type", default="", help="文种（不填则从标题推测）。")
+@click.option("--issuer", default="", help="发文机关（不填则从正文推测）。")
+@click.option("--author", default="import", show_default=True, help="记入历史版本的操作人。")
+@click.option("--allow-duplicates", is_flag=True, help="文号或“标题+日期”与已有文档相同时仍然导入。")
+@click.option("--max-mb", default=20, show_default=True, help="单个文件大小上限（MB）。")
+@click.option("--dry-run", is_flag=True, help="只检查和转换，不写入任何文件。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：imported / skipped / failed。")
+def import_command(corpus_dir, index_dir, instance_dir, paths, level, doc_type, issuer, author,
+                   allow_duplicates, max_mb, dry_run, as_json):
+    """导入 .docx/.pdf/.txt/.md 文件或整个文件夹；重复运行不会重复导入。"""
+    from .bulk_import import import_paths
+    from .importers import ImportLimits
+
+    kb = KnowledgeBase(corpus_dir, index_dir, instance_dir=instance_dir)
+    state = {"bar": None}
+
+    def on_start(total):
+        if not as_json and total > 1:
+            state["bar"] = click.progressbar(length=total, label="导入", file=sys.stderr)
+            state["bar"].__enter__()
+
+    def progress(_path):
+        if state["bar"] is not None:
+            state["bar"].update(1)
+
+    try:
+        summary = import_paths(kb, list(paths), level=level, doc_type=doc_type, issuer=issuer,
+                               author=author, dry_run=dry_run, allow_duplicates=allow_duplicates,
+                               limits=ImportLimits(max_bytes=max_mb * 1024 * 1024),
+                               on_start=on_start, progress=progress)
+    except PolicyKBError as exc:
+        raise CLIError(str(exc))
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for item in summary.skipped:
+            click.echo(f"跳过 {item['path']}：{item['reason']}")
+        for item in summary.failed:
+            click.echo(f"失败 {item['path']}：{item['reason']}", err=True)
+        verb = "可导入（演练，未写入）" if dry_run else "已导入"
+        click.echo(f"{verb} {len(summary.imported)} 个，跳过 {len(summary.skipped)} 个，失败 {len(summary.failed)} 个。")
+    if summary.failed:
+        sys.exit(1)

@@ -19,6 +19,7 @@ from .store import IndexStore
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = os.path.join("var", "index")
+DEFAULT_INSTANCE = "var"
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 
@@ -29,10 +30,12 @@ class KnowledgeBase:
     :param corpus_dir: the corpus directory (the source of truth).
     :param index_dir: where index generations live; deleting it only costs a rebuild.
     :param segmenter: ``jieba``, ``rjieba`` or ``auto``.
+    :param instance_dir: history, trash and edit lock of the office workspace (not in corpus/).
     """
 
     def __init__(self, corpus_dir: str | os.PathLike = DEFAULT_CORPUS,
-                 index_dir: str | os.PathLike = DEFAULT_INDEX, segmenter: str | None = None):
+                 index_dir: str | os.PathLike = DEFAULT_INDEX, segmenter: str | None = None,
+                 instance_dir: str | os.PathLike = DEFAULT_INSTANCE):
         self.corpus = Corpus(corpus_dir)
         self.index_dir = Path(index_dir)
         self.segmenter_backend = segmenter or default_backend()
@@ -41,12 +44,15 @@ class KnowledgeBase:
         self._analyzer: TextAnalyzer | None = None
         self._store: IndexStore | None = None
         self._side_cache: dict[str, tuple[float, object]] = {}
+        self.instance_dir = Path(instance_dir)
+        self._workspace = None
 
     @classmethod
-    def from_env(cls, corpus_dir=None, index_dir=None) -> "KnowledgeBase":
-        """Build from arguments, else ``POLICYKB_CORPUS``/``POLICYKB_INDEX``, else the defaults."""
+    def from_env(cls, corpus_dir=None, index_dir=None, instance_dir=None) -> "KnowledgeBase":
+        """Build from arguments, else ``POLICYKB_CORPUS``/``POLICYKB_INDEX``/``POLICYKB_INSTANCE``."""
         return cls(corpus_dir or os.environ.get("POLICYKB_CORPUS") or DEFAULT_CORPUS,
-                   index_dir or os.environ.get("POLICYKB_INDEX") or DEFAULT_INDEX)
+                   index_dir or os.environ.get("POLICYKB_INDEX") or DEFAULT_INDEX,
+                   instance_dir=instance_dir or os.environ.get("POLICYKB_INSTANCE") or DEFAULT_INSTANCE)
 
     # -- components (built lazily: nothing heavy at construction) ------------------------------
     def _dictionary_words(self) -> list[tuple[str, int, str]]:
@@ -275,6 +281,56 @@ class KnowledgeBase:
     def reading_list(self, list_id: str) -> dict | None:
         """Return one reading list with the metadata of its documents, or None."""
         return self.catalog().reading_list(self.reading_lists(), list_id)
+
+    # -- office workspace: safe writes with history and trash (see editing.py) ----------------
+    @property
+    def workspace(self):
+        """Return the :class:`~indexer.editing.Workspace` writing to this corpus."""
+        with self._lock:
+            if self._workspace is None:
+                from .editing import Workspace
+                self._workspace = Workspace(self, self.instance_dir)
+            return self._workspace
+
+    def load_document(self, doc_id: str):
+        """Return an :class:`~indexer.editing.EditableDocument` (meta, body, version) for editing."""
+        return self.workspace.load(doc_id)
+
+    def preview_document(self, meta: dict, body: str, doc_id: str = ""):
+        """Validate an unsaved form; return a Preview with warnings and duplicates."""
+        return self.workspace.preview(meta, body, doc_id)
+
+    def create_document(self, meta: dict, body: str, author: str, **options):
+        """Save a new document; see :meth:`indexer.editing.Workspace.create_document`."""
+        return self.workspace.create_document(meta, body, author, **options)
+
+    def update_document(self, doc_id: str, meta: dict, body: str, author: str, base_version: str, **options):
+        """Save an edit or raise EditConflict; see :meth:`indexer.editing.Workspace.update_document`."""
+        return self.workspace.update_document(doc_id, meta, body, author, base_version, **options)
+
+    def set_status(self, doc_id: str, status: str, author: str, replaced_by: str = "", base_version=None):
+        """Mark a document 现行有效 / 已废止 / 已被替代."""
+        return self.workspace.set_status(doc_id, status, author, replaced_by, base_version)
+
+    def delete_document(self, doc_id: str, author: str):
+        """Move a document to the trash; returns the TrashEntry."""
+        return self.workspace.delete_document(doc_id, author)
+
+    def trash(self):
+        """Return the deleted documents, newest first."""
+        return self.workspace.trash()
+
+    def restore_from_trash(self, entry_id: str, author: str):
+        """Put a deleted document back and index it."""
+        return self.workspace.restore_from_trash(entry_id, author)
+
+    def history(self, doc_id: str):
+        """Return the versions of a document, newest first, with diffs."""
+        return self.workspace.history(doc_id)
+
+    def restore_version(self, doc_id: str, number: int, author: str):
+        """Make an earlier version current again."""
+        return self.workspace.restore_version(doc_id, number, author)
 
 
 def _int_param(value, name: str, low: int, high: int) -> int:

@@ -1,0 +1,76 @@
+"""``policykb import``: folders of mixed files, a re-run that changes nothing, --json and exit codes."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from indexer import KnowledgeBase
+from webapp.cli import cli
+
+from office_files import make_docx
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, ["import", *args])
+
+
+def make_inbox(tmp_path):
+    inbox = tmp_path / "inbox"
+    (inbox / "sub").mkdir(parents=True)
+    (inbox / "意见.docx").write_bytes(make_docx())
+    (inbox / "sub" / "通知.txt").write_bytes("关于做好整改工作的通知\n各支部要认真整改。\n示例市委\n2005年8月1日\n".encode("gbk"))
+    (inbox / "sub" / "某某法(2009-02-28).md").write_text("# 某某法\n\n第一条 为了规范督导工作，制定本法。\n", encoding="utf-8")
+    return inbox
+
+
+def test_import_folder_json_then_rerun_is_a_noop(tiny_corpus, tmp_path):
+    inbox = make_inbox(tmp_path)
+    (inbox / "图片.png").write_bytes(b"\x89PNG\r\n")
+    opts = ["--corpus", str(tiny_corpus), "--index", str(tmp_path / "idx"), "--instance", str(tmp_path / "var")]
+    result = invoke(str(inbox), "--level", "市级", "--json", *opts)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data["imported"]) == 3 and data["failed"] == []
+    assert data["skipped"] == [{"path": str(inbox / "图片.png"), "reason": "不支持的文件类型（.png）"}]
+    kb = KnowledgeBase(tiny_corpus, tmp_path / "idx")
+    assert kb.search("认真整改").hits[0].id in data["imported"]
+    assert {kb.get_document(i).level for i in data["imported"]} == {"municipal"}
+    files_before = sorted(p.name for p in tiny_corpus.rglob("*.md"))
+
+    again = json.loads(invoke(str(inbox), "--level", "市级", "--json", *opts).output)
+    assert again["imported"] == [] and len(again["skipped"]) == 4
+    assert all("已导入过" in s["reason"] for s in again["skipped"] if not s["path"].endswith(".png"))
+    assert sorted(p.name for p in tiny_corpus.rglob("*.md")) == files_before
+
+
+def test_failures_are_listed_and_exit_nonzero(tiny_corpus, tmp_path):
+    inbox = tmp_path / "bad"
+    inbox.mkdir()
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    (inbox / "ok.txt").write_text("关于某事的通知\n内容一行。\n", encoding="utf-8")
+    opts = ["--corpus", str(tiny_corpus), "--index", str(tmp_path / "idx"), "--instance", str(tmp_path / "var")]
+    result = invoke(str(inbox), "--level", "group", "--type", "通知", "--json", *opts)
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    reasons = {f["path"].rsplit("/", 1)[-1]: f["reason"] for f in data["failed"]}
+    assert "0 字节" in reasons["empty.txt"] and ".docx" in reasons["old.doc"]
+    assert len(data["imported"]) == 1
+    text = invoke(str(inbox), "--level", "group", *opts)
+    assert text.exit_code == 1 and "失败" in text.output and "Traceback" not in text.output
+
+
+def test_dry_run_writes_nothing(tiny_corpus, tmp_path):
+    inbox = make_inbox(tmp_path)
+    before = sorted(p.name for p in tiny_corpus.rglob("*"))
+    result = invoke(str(inbox), "--level", "省级", "--dry-run", "--corpus", str(tiny_corpus),
+                    "--index", str(tmp_path / "idx"), "--instance", str(tmp_path / "var"))
+    assert result.exit_code == 0 and "演练" in result.output and "3 个" in result.output
+    assert sorted(p.name for p in tiny_corpus.rglob("*")) == before
+    assert not (tmp_path / "var" / "history").exists()
+
+
+def test_bad_level_is_a_chinese_sentence(tiny_corpus, tmp_path):
+    result = invoke(str(tmp_path), "--level", "火星", "--corpus", str(tiny_corpus), "--index", str(tmp_path / "i"))
+    assert result.exit_code == 1 and "级别" in result.output and "Traceback" not in result.output
