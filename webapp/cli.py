@@ -11,7 +11,8 @@ from indexer.cli import CLIError, cli, kb_options, run_index
 @kb_options
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址；在局域网内共享时用 0.0.0.0。")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="端口；0 表示自动选择空闲端口。")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="工作线程数。")
 def serve_command(corpus_dir, index_dir, host, port, threads):
     """启动网站：先使索引与语料一致，再用 waitress 提供服务。"""

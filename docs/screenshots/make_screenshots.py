@@ -16,7 +16,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 PAGES = [
     ("home", "/"),
     ("results", "/search?q=" + quote("群众满意度 补课")),
-    ("document", "/documents/sheng-2005-dudao-banfa#art32"),
+    ("document", "/documents/sheng-2005-dudao-banfa#art3"),
     ("glossary", "/glossary"),
     ("reading-list", "/reading-lists/dudao-rumen"),
 ]
@@ -29,10 +29,12 @@ def main(base: str) -> None:
         for suffix, (width, height) in SIZES.items():
             page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
             for name, path in PAGES:
-                if suffix and name not in ("results", "document"):
+                if suffix and name not in ("home", "results", "document"):
                     continue
                 page.goto(base.rstrip("/") + path)
                 page.wait_for_load_state("networkidle")
+                if name == "document" and not suffix:
+                    page.evaluate("window.scrollTo(0, 0)")  # show the metadata card and the highlight
                 target = OUT / f"{name}{suffix}.png"
                 page.screenshot(path=str(target))
                 print(target, target.stat().st_size // 1024, "KB")
