@@ -22,7 +22,7 @@ from .analysis import TextAnalyzer
 from .answers import Answer
 from .question import QUESTION_GLUE, AnalyzedQuestion
 from .search import STOPWORDS, best_passage, term_weights  # noqa: F401  (term_weights kept for symmetry)
-from .sentences import TYPE_WEIGHT, split_clauses, split_sentences, type_matches
+from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
 from .textnorm import fold_width
 
 MAX_ANSWER_CHARS = 120
@@ -30,9 +30,14 @@ TOP_DOCS = 10
 TOP_PASSAGES = 6
 # An answer needs this share of the question's IDF weight in its sentence (or the document title)
 # and this final score; below either the caller reports 未找到明确答案.
-MIN_EVIDENCE = 0.4
-MIN_SCORE = 0.3
+MIN_EVIDENCE = 0.35
+MIN_SCORE = 0.2
+# A question word the index has never seen (工资 in a corpus without it) makes a weak match
+# suspicious: then the answer needs this much evidence.
+MIN_EVIDENCE_UNKNOWN = 0.45
 PAIR_FACTOR = 0.9
+# Weights of the sentence score (they sum to 1).
+W_LOCAL, W_BIGRAM, W_TYPE, W_CUE, W_PROX, W_NOVEL = 0.45, 0.2, 0.15, 0.1, 0.05, 0.05
 STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
 
 
@@ -177,10 +182,13 @@ class QuestionAnswerer:
             answers = [(s, e) for s, e in type_matches(question.qtype, folded, start, end)
                        if folded[s:e] not in core]
             type_score = TYPE_WEIGHT.get(question.qtype, 0.0) if answers else 0.0
+            if question.qtype == "reason" and CONSEQUENCE_RE.match(text[spans[first][0]:spans[first][1]]):
+                type_score *= 0.3   # the cause is in the sentence before
             matched_chars = sum(e - s for s, e in _merge(matched))
             novelty = 1.0 - matched_chars / max(1, end - start)
-            score = (0.5 * covered_local / total_local + 0.2 * bigram + 0.2 * type_score
-                     + 0.05 * proximity + 0.05 * min(1.0, novelty * 2))
+            cue = 1.0 if question.cues and any(c in span_text for c in question.cues) else 0.0
+            score = (W_LOCAL * covered_local / total_local + W_BIGRAM * bigram + W_TYPE * type_score
+                     + W_CUE * cue + W_PROX * proximity + W_NOVEL * min(1.0, novelty * 2))
             if end - start < 6:
                 score *= 0.7
             return SentenceCandidate(candidate, start, end, score, covered_global / total_global,
@@ -220,8 +228,11 @@ class QuestionAnswerer:
         for item in chosen + [SentenceCandidate(c, 0, 0, 0, 0, [], []) for c in candidates]:
             if item.candidate not in ranking:
                 ranking.append(item.candidate)
+        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t) for t in alt)
+                          for alt in group) for group in question.groups)
+        floor = MIN_EVIDENCE_UNKNOWN if unknown else MIN_EVIDENCE
         answers = [self.render(question, item) for item in chosen
-                   if item.evidence >= MIN_EVIDENCE and item.score >= MIN_SCORE]
+                   if item.evidence >= floor and item.score >= MIN_SCORE]
         return answers, ranking
 
     def render(self, question: AnalyzedQuestion, item: SentenceCandidate) -> Answer:

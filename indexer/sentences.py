@@ -39,10 +39,15 @@ TYPE_WEIGHT = {"quantity": 1.0, "time": 1.0, "actor": 0.6, "location": 0.5, "per
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return ``(start, end)`` character spans of the sentences of *text*, blanks trimmed."""
+    """Return ``(start, end)`` character spans of the sentences of *text*, blanks trimmed.
+
+    An end mark inside a title 《…》 or brackets （…） does not end the sentence.
+    """
     spans = []
     cursor = 0
     for match in _SENTENCE_END_RE.finditer(text):
+        if match.group(0)[0] != "\n" and _inside_brackets(text, cursor, match.start()):
+            continue
         spans.append((cursor, match.end()))
         cursor = match.end()
     if cursor < len(text):
@@ -58,6 +63,20 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_OPEN, _CLOSE = "《（(「『", "》）)」』"
+
+
+def _inside_brackets(text: str, start: int, pos: int) -> bool:
+    depth = 0
+    for char in text[start:pos]:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+    # an unclosed bracket longer than a title is more likely a typo than a title
+    return depth > 0 and pos - start < 200 and any(c in _CLOSE for c in text[pos:pos + 40])
+
+
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Return the clause spans (split at ，、：) of ``text[start:end]``."""
     spans = []
@@ -68,6 +87,10 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if cursor < end:
         spans.append((cursor, end))
     return [(s, e) for s, e in spans if e > s]
+
+
+# A sentence opening with a consequence connective states an effect; its cause precedes it.
+CONSEQUENCE_RE = re.compile(r"^[\s“”]*(?:因此|所以|故而|故此|于是|由此|因而|从而|遂|这使|这导致|结果)")
 
 
 def type_matches(qtype: str, text: str, start: int, end: int) -> list[tuple[int, int]]:
