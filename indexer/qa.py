@@ -26,6 +26,9 @@ from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentenc
 from .textnorm import fold_width
 
 MAX_ANSWER_CHARS = 120
+# When trimming, how much a neighbouring clause is worth besides its question words: answers in
+# Chinese usually follow the words they answer, so the clause after weighs more.
+TRIM_LEFT, TRIM_RIGHT = 0.5, 0.6
 TOP_DOCS = 10
 TOP_PASSAGES = 6
 # An answer needs this share of the question's IDF weight in its sentence (or the document title)
@@ -36,6 +39,8 @@ MIN_SCORE = 0.2
 # suspicious: then the answer needs this much evidence.
 MIN_EVIDENCE_UNKNOWN = 0.45
 PAIR_FACTOR = 0.9
+# Share of a word's weight kept when every sentence of the passage repeats it.
+LOCAL_FLOOR = 0.2
 # Weights of the sentence score (they sum to 1).
 W_LOCAL, W_BIGRAM, W_TYPE, W_CUE, W_PROX, W_NOVEL = 0.45, 0.2, 0.15, 0.1, 0.05, 0.05
 STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
@@ -148,7 +153,7 @@ class QuestionAnswerer:
         for gi, weight in enumerate(global_w):
             count = sum(1 for row in present if row[gi])
             local = 1.0 if n == 1 or count == 0 else math.log(1 + n / count) / math.log(1 + n)
-            local_w.append(weight * (0.2 + 0.8 * local))
+            local_w.append(weight * (LOCAL_FLOOR + (1 - LOCAL_FLOOR) * local))
         total_global = sum(global_w) or 1.0
         total_local = sum(local_w) or 1.0
         # character bigrams of the question, weighted by how rare they are among the sentences
@@ -299,9 +304,9 @@ def trim_span(text: str, start: int, end: int, matched: list, answers: list) -> 
     while True:
         options = []
         if lo > 0 and clauses[hi][1] - clauses[lo - 1][0] <= MAX_ANSWER_CHARS:
-            options.append((weight(clauses[lo - 1]) + 0.5, "left"))
+            options.append((weight(clauses[lo - 1]) + TRIM_LEFT, "left"))
         if hi < len(clauses) - 1 and clauses[hi + 1][1] - clauses[lo][0] <= MAX_ANSWER_CHARS:
-            options.append((weight(clauses[hi + 1]) + 0.6, "right"))
+            options.append((weight(clauses[hi + 1]) + TRIM_RIGHT, "right"))
         if not options:
             break
         side = max(options)[1]
