@@ -14,14 +14,13 @@ When the best evidence is weak the answer set is empty and the caller shows sear
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from html import escape
 
 from .analysis import TextAnalyzer
 from .answers import Answer
-from .question import QUESTION_GLUE, AnalyzedQuestion
-from .search import STOPWORDS, best_passage, term_weights  # noqa: F401  (term_weights kept for symmetry)
+from .question import AnalyzedQuestion
+from .search import STOPWORDS, best_passage
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
 from .textnorm import fold_width
 
@@ -357,8 +356,3 @@ def baseline_answer(searcher, analyzer: TextAnalyzer, compiler, question: str):
             best, best_overlap = text[s:e], overlap
     return hit["meta"]["id"], passage, best or ""
 
-
-def timed(func, *args, **kwargs):
-    started = time.perf_counter()
-    value = func(*args, **kwargs)
-    return value, (time.perf_counter() - started) * 1000
