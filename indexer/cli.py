@@ -231,3 +231,81 @@ def import_command(corpus_dir, index_dir, instance_dir, paths, level, doc_type, 
         click.echo(f"{verb} {len(summary.imported)} 个，跳过 {len(summary.skipped)} 个，失败 {len(summary.failed)} 个。")
     if summary.failed:
         sys.exit(1)
+
+@cli.command("ask")
+@kb_options
+@click.argument("question", nargs=-1, required=True)
+@click.option("--level", multiple=True, help="只在该级别中回答：中央/省级/市级/集团/典型案例（可多次指定）。")
+@click.option("--limit", default=3, show_default=True, help="最多给出几条答案（1–10）。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+def ask_command(corpus_dir, index_dir, question, level, limit, as_json):
+    """回答问题：给出原文答案句及出处（文件、级别、发文机关、文号、日期、条款）。"""
+    kb = open_kb(corpus_dir, index_dir)
+    try:
+        if not kb.store.is_usable():
+            click.echo("正在建立索引……", err=True)
+            run_index(kb, rebuild=False)
+        result = kb.ask(" ".join(question), level=list(level) or None, limit=limit)
+    except PolicyKBError as exc:
+        raise CLIError(str(exc))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    print_answers(result)
+
+
+def print_answers(result) -> None:
+    if not result.answers:
+        click.secho("未找到明确答案。以下是相关度最高的检索结果：", fg="yellow")
+        if result.fallback_hits:
+            for n, hit in enumerate(result.fallback_hits, 1):
+                click.echo(f"{n}. [{hit.level_label}] {hit.title}" + (f" · {hit.section}" if hit.section else ""))
+                click.echo(f"   {mark_for_terminal(hit.snippet)}")
+        else:
+            click.echo("没有相关文档。可以换个说法，或使用 policykb search 检索关键词。")
+        return
+    for n, answer in enumerate(result.answers, 1):
+        click.echo()
+        click.secho(f"{n}. {mark_for_terminal(answer.html)}", bold=n == 1)
+        meta = " · ".join(x for x in (f"[{answer.level_label}] {answer.title}", answer.issuer, answer.doc_no,
+                                       answer.date) if x)
+        click.echo(f"   出处：{meta}")
+        if answer.section:
+            click.echo(f"   位置：{answer.section}")
+        if answer.warning:
+            click.secho(f"   ⚠ {answer.warning}", fg="red")
+        click.echo(f"   id：{answer.doc_id}" + (f"#{answer.anchor}" if answer.anchor else ""))
+
+
+@cli.command("eval")
+@click.argument("qa_file", type=click.Path(dir_okay=False))
+@click.option("--predictions", type=click.Path(dir_okay=False, writable=True),
+              help="把每题的答案写入该文件（JSON Lines：id、question、answer、doc_id、passage）。")
+@click.option("--limit", type=int, default=None, help="只评测前 N 个问题。")
+@click.option("--baseline", is_flag=True, help="同时评测基线（最佳 BM25 段落中重合词最多的句子）。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+def eval_command(qa_file, predictions, limit, baseline, as_json):
+    """用 CMRC 2018 或 SQuAD 格式的问答集评测问答：准确率、段落召回、MRR、耗时。"""
+    from .qa_eval import evaluate
+    try:
+        report = evaluate(qa_file, limit=limit, predictions=predictions, baseline=baseline)
+    except PolicyKBError as exc:
+        raise CLIError(str(exc))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"评测文件：{report['file']}；{report['contexts']} 个段落，{report['questions']} 个问题；"
+               f"建索引 {report['index_seconds']} 秒。")
+    columns = [("qa", "本系统")] + ([("baseline", "基线")] if "baseline" in report else [])
+    rows = [("答案句准确率@1", "accuracy_at_1", "{:.3f}"), ("段落召回@1", "passage_recall_at_1", "{:.3f}"),
+            ("段落召回@5", "passage_recall_at_5", "{:.3f}"), ("MRR", "mrr", "{:.3f}"),
+            ("耗时 p50（毫秒）", "latency_ms_p50", "{:.1f}"), ("耗时 p95（毫秒）", "latency_ms_p95", "{:.1f}")]
+    click.echo("指标".ljust(16) + "".join(label.rjust(10) for _, label in columns))
+    for label, key, fmt in rows:
+        click.echo(label.ljust(16) + "".join(fmt.format(report[c][key]).rjust(12) for c, _ in columns))
+    click.echo("按问题类型的答案句准确率@1：")
+    for qtype, entry in report["qa"]["by_type"].items():
+        line = f"  {entry['label']}（{qtype}）：{entry['questions']} 题，{entry['accuracy_at_1']:.3f}"
+        if "baseline" in report:
+            line += f"（基线 {report['baseline']['by_type'].get(qtype, {}).get('accuracy_at_1', 0):.3f}）"
+        click.echo(line)

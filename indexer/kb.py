@@ -22,6 +22,7 @@ DEFAULT_INDEX = os.path.join("var", "index")
 DEFAULT_INSTANCE = "var"
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
+MAX_QUESTION_CHARS = 200
 
 
 class KnowledgeBase:
@@ -331,6 +332,41 @@ class KnowledgeBase:
     def restore_version(self, doc_id: str, number: int, author: str):
         """Make an earlier version current again."""
         return self.workspace.restore_version(doc_id, number, author)
+
+    # -- questions ---------------------------------------------------------------------------
+    def ask(self, question: str, level=None, limit: int = 3) -> "AnswerSet":
+        """Answer a question with exact sentences from the corpus and their citations.
+
+        :param level: restrict to one level (key or Chinese label) or a list of levels.
+        :param limit: the most answers to return (1–10).
+        :returns: an :class:`AnswerSet`; with no answer above the threshold its ``answers`` are
+            empty and ``fallback_hits`` holds the best search hits instead.
+        :raises QueryError: for an empty or overlong question or an unknown level.
+        """
+        from .answers import AnswerSet
+        from .qa import QuestionAnswerer
+        from .question import analyze_question
+        from .search import filter_query
+
+        started = time.perf_counter()
+        text = (question or "").replace("\x00", "").strip()
+        if not text:
+            raise QueryError("请输入问题。", "q")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise QueryError(f"问题过长（{len(text)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。", "q")
+        limit = _int_param(limit, "limit", 1, 10)
+        filters = Filters()
+        for value in ([level] if isinstance(level, str) else (level or [])):
+            filters.add("level", value)
+        analyzed = analyze_question(text, QueryCompiler(self.analyzer, self.aliases()))
+        answerer = QuestionAnswerer(self.searcher(), self.analyzer)
+        answers, _ = answerer.answer(analyzed, doc_filter=filter_query(filters), limit=limit)
+        fallback = ()
+        if not answers:
+            query = analyzed.core or text
+            fallback = self.search(query[:200], level=list(filters.level), per_page=5, facets=False).hits
+        return AnswerSet(question=text, type=analyzed.qtype, answers=tuple(answers),
+                         fallback_hits=tuple(fallback), took_ms=(time.perf_counter() - started) * 1000)
 
 
 def _int_param(value, name: str, low: int, high: int) -> int:

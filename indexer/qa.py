@@ -1,0 +1,358 @@
+"""Policy Q&A without a language model: find the sentence that answers a question, with its source.
+
+1. Analyse the question (``question.py``): type, key words with aliases, the same analyzer as search.
+2. Retrieve documents with an OR query of the key words (BM25F) and score their stored passages by
+   IDF-weighted coverage of the key words, using the stored term strings (no re-segmentation).
+3. Segment only the best few passages and score sentences (and pairs of adjacent sentences):
+   coverage weighted by global IDF times a *local* IDF (a word that every sentence of the passage
+   repeats, such as the subject of an encyclopaedia article, says little about which sentence
+   answers), character-bigram overlap, proximity, and whether the sentence holds something that
+   looks like an answer of the question's type and is not already in the question.
+4. Trim the winner to 120 characters clause by clause around the answering part, and mark it.
+When the best evidence is weak the answer set is empty and the caller shows search hits instead.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html import escape
+
+from .analysis import TextAnalyzer
+from .answers import Answer
+from .question import AnalyzedQuestion
+from .search import STOPWORDS, best_passage
+from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
+from .textnorm import fold_width
+
+MAX_ANSWER_CHARS = 120
+# When trimming, how much a neighbouring clause is worth besides its question words: answers in
+# Chinese usually follow the words they answer, so the clause after weighs more.
+TRIM_LEFT, TRIM_RIGHT = 0.5, 0.6
+TOP_DOCS = 10
+TOP_PASSAGES = 6
+# An answer needs this share of the question's IDF weight in its sentence (or the document title)
+# and this final score; below either the caller reports 未找到明确答案.
+MIN_EVIDENCE = 0.35
+MIN_SCORE = 0.2
+# A question word the index has never seen (工资 in a corpus without it) makes a weak match
+# suspicious: then the answer needs this much evidence.
+MIN_EVIDENCE_UNKNOWN = 0.45
+PAIR_FACTOR = 0.9
+# Share of a word's weight kept when every sentence of the passage repeats it.
+LOCAL_FLOOR = 0.2
+# Weights of the sentence score (they sum to 1).
+W_LOCAL, W_BIGRAM, W_TYPE, W_CUE, W_PROX, W_NOVEL = 0.45, 0.2, 0.15, 0.1, 0.05, 0.05
+STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
+
+
+@dataclass
+class PassageCandidate:
+    meta: dict
+    passage: tuple
+    doc_rank: int
+    doc_score: float      # BM25F score relative to the best document (0..1]
+    coverage: float       # IDF-weighted share of question words in the passage (+ title)
+    score: float = 0.0
+
+
+@dataclass
+class SentenceCandidate:
+    candidate: PassageCandidate
+    start: int
+    end: int
+    score: float
+    evidence: float
+    matched: list         # (start, end) spans of matched question tokens
+    answer_spans: list    # (start, end) spans that look like an answer of the question's type
+
+
+def _group_weight(group, idf: dict[str, float]) -> float:
+    return max(sum(idf.get(t, 1.0) for t in alt) for alt in group)
+
+
+def _group_in(group, terms) -> bool:
+    return any(all(t in terms for t in alt) for alt in group)
+
+
+def _group_in_string(group, term_string: str) -> bool:
+    return any(all(f" {t} " in term_string for t in alt) for alt in group)
+
+
+class QuestionAnswerer:
+    """Answer analysed questions from a whoosh searcher (one per thread, like search)."""
+
+    def __init__(self, searcher, analyzer: TextAnalyzer):
+        self.searcher = searcher
+        self.analyzer = analyzer
+
+    # -- retrieval ---------------------------------------------------------------------------
+    def idf(self, question: AnalyzedQuestion) -> dict[str, float]:
+        return {t: self.searcher.idf("content", t) for t in question.tokens}
+
+    def passages(self, question: AnalyzedQuestion, idf: dict[str, float], doc_filter=None,
+                 top_docs: int = TOP_DOCS) -> list[PassageCandidate]:
+        """Return the passages of the best documents, best first, scored by weighted coverage."""
+        if question.query is None:
+            return []
+        results = self.searcher.search(question.query, limit=top_docs, filter=doc_filter)
+        if not results:
+            return []
+        top = results[0].score or 1.0
+        weights = [_group_weight(g, idf) for g in question.groups]
+        total = sum(weights) or 1.0
+        out = []
+        for rank, hit in enumerate(results):
+            meta = hit["meta"]
+            title_terms = {t.text for t in self.analyzer.tokens(meta.get("title", ""), subwords=True)}
+            in_title = [_group_in(g, title_terms) for g in question.groups]
+            doc_score = (hit.score or 0.0) / top
+            for passage in hit["passages"]:
+                terms = passage[3]
+                covered = 0.0
+                for group, weight, titled in zip(question.groups, weights, in_title):
+                    if _group_in_string(group, terms):
+                        covered += weight
+                    elif titled:
+                        covered += 0.5 * weight
+                coverage = covered / total
+                status = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
+                score = coverage * (0.55 + 0.45 * doc_score) * status
+                out.append(PassageCandidate(meta, passage, rank, doc_score, coverage, score))
+        out.sort(key=lambda c: (-c.score, c.doc_rank))
+        return out
+
+    # -- sentences ---------------------------------------------------------------------------
+    def sentences(self, question: AnalyzedQuestion, candidate: PassageCandidate,
+                  idf: dict[str, float]) -> list[SentenceCandidate]:
+        """Score every sentence and adjacent pair of sentences of one passage."""
+        text = candidate.passage[2]
+        folded = fold_width(text)
+        spans = split_sentences(text)
+        if not spans:
+            return []
+        tokens = self.analyzer.tokens(text, subwords=True)
+        qtokens = question.tokens
+        # tokens of each sentence
+        sent_terms: list[set] = [set() for _ in spans]
+        sent_matches: list[list] = [[] for _ in spans]
+        index = 0
+        for token in tokens:
+            while index < len(spans) - 1 and token.start >= spans[index][1]:
+                index += 1
+            sent_terms[index].add(token.text)
+            if token.text in qtokens:
+                sent_matches[index].append((token.start, token.end))
+        groups = question.groups
+        n = len(spans)
+        title_terms = {t.text for t in self.analyzer.tokens(candidate.meta.get("title", ""), subwords=True)}
+        in_title = [_group_in(g, title_terms) for g in groups]
+        present = [[_group_in(g, terms) for g in groups] for terms in sent_terms]
+        global_w = [_group_weight(g, idf) for g in groups]
+        local_w = []
+        for gi, weight in enumerate(global_w):
+            count = sum(1 for row in present if row[gi])
+            local = 1.0 if n == 1 or count == 0 else math.log(1 + n / count) / math.log(1 + n)
+            local_w.append(weight * (LOCAL_FLOOR + (1 - LOCAL_FLOOR) * local))
+        total_global = sum(global_w) or 1.0
+        total_local = sum(local_w) or 1.0
+        # character bigrams of the question, weighted by how rare they are among the sentences
+        bigrams = [b for b in question.bigrams if not (set(b) & _GLUE_CHARS)]
+        sent_texts = [folded[s:e] for s, e in spans]
+        bigram_w = {}
+        for b in bigrams:
+            count = sum(1 for t in sent_texts if b in t)
+            bigram_w[b] = 1.0 if n == 1 or count == 0 else math.log(1 + n / count) / math.log(1 + n)
+        total_bigram = sum(bigram_w.values()) or 1.0
+        core = question.core.replace(" ", "")
+
+        def score_span(first: int, last: int) -> SentenceCandidate:
+            start, end = spans[first][0], spans[last][1]
+            covered_local = covered_global = 0.0
+            for gi in range(len(groups)):
+                if any(present[i][gi] for i in range(first, last + 1)):
+                    covered_local += local_w[gi]
+                    covered_global += global_w[gi]
+                elif in_title[gi]:
+                    covered_local += 0.5 * local_w[gi]
+                    covered_global += 0.5 * global_w[gi]
+            span_text = folded[start:end]
+            bigram = sum(w for b, w in bigram_w.items() if b in span_text) / total_bigram
+            matched = [m for i in range(first, last + 1) for m in sent_matches[i]]
+            if matched:
+                lo, hi = min(s for s, _ in matched), max(e for _, e in matched)
+                proximity = min(1.0, sum(e - s for s, e in matched) / max(1, hi - lo))
+            else:
+                proximity = 0.0
+            answers = [(s, e) for s, e in type_matches(question.qtype, folded, start, end)
+                       if folded[s:e] not in core]
+            type_score = TYPE_WEIGHT.get(question.qtype, 0.0) if answers else 0.0
+            if question.qtype == "reason" and CONSEQUENCE_RE.match(text[spans[first][0]:spans[first][1]]):
+                type_score *= 0.3   # the cause is in the sentence before
+            matched_chars = sum(e - s for s, e in _merge(matched))
+            novelty = 1.0 - matched_chars / max(1, end - start)
+            cue = 1.0 if question.cues and any(c in span_text for c in question.cues) else 0.0
+            score = (W_LOCAL * covered_local / total_local + W_BIGRAM * bigram + W_TYPE * type_score
+                     + W_CUE * cue + W_PROX * proximity + W_NOVEL * min(1.0, novelty * 2))
+            if end - start < 6:
+                score *= 0.7
+            return SentenceCandidate(candidate, start, end, score, covered_global / total_global,
+                                     matched, answers)
+
+        out = [score_span(i, i) for i in range(n)]
+        for i in range(n - 1):
+            if spans[i + 1][1] - spans[i][0] <= 2 * MAX_ANSWER_CHARS:
+                pair = score_span(i, i + 1)
+                pair.score *= PAIR_FACTOR
+                out.append(pair)
+        passage_factor = 0.35 + 0.65 * candidate.score
+        for item in out:
+            item.score *= passage_factor
+        return out
+
+    # -- answers -----------------------------------------------------------------------------
+    def answer(self, question: AnalyzedQuestion, doc_filter=None, limit: int = 3,
+               top_passages: int = TOP_PASSAGES) -> tuple[list[Answer], list[PassageCandidate]]:
+        """Return up to *limit* answers and the passage ranking they came from."""
+        idf = self.idf(question)
+        candidates = self.passages(question, idf, doc_filter)
+        best_score = candidates[0].score if candidates else 0.0
+        pool = [c for c in candidates[:top_passages] if c.score >= 0.3 * best_score]
+        scored: list[SentenceCandidate] = []
+        for candidate in pool:
+            scored.extend(self.sentences(question, candidate, idf))
+        scored.sort(key=lambda s: -s.score)
+        chosen: list[SentenceCandidate] = []
+        for item in scored:
+            if len(chosen) >= limit:
+                break
+            if any(c.candidate is item.candidate and c.start < item.end and item.start < c.end for c in chosen):
+                continue
+            chosen.append(item)
+        ranking = []
+        for item in chosen + [SentenceCandidate(c, 0, 0, 0, 0, [], []) for c in candidates]:
+            if item.candidate not in ranking:
+                ranking.append(item.candidate)
+        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t) for t in alt)
+                          for alt in group) for group in question.groups)
+        floor = MIN_EVIDENCE_UNKNOWN if unknown else MIN_EVIDENCE
+        answers = [self.render(question, item) for item in chosen
+                   if item.evidence >= floor and item.score >= MIN_SCORE]
+        return answers, ranking
+
+    def render(self, question: AnalyzedQuestion, item: SentenceCandidate) -> Answer:
+        """Trim a scored span to an :class:`Answer` with its citation."""
+        meta = item.candidate.meta
+        passage = item.candidate.passage
+        text = passage[2]
+        start, end, mark = trim_span(text, item.start, item.end, item.matched, item.answer_spans)
+        html = (("…" if start > item.start else "") + escape(text[start:mark[0]], quote=False)
+                + "<mark>" + escape(text[mark[0]:mark[1]], quote=False) + "</mark>"
+                + escape(text[mark[1]:end], quote=False) + ("…" if end < item.end else ""))
+        status = meta.get("status", "现行有效")
+        warning = ""
+        if status != "现行有效":
+            warning = f"注意：该文件{status}" + (f"（见 {meta['replaced_by']}）" if meta.get("replaced_by") else "") + "。"
+        return Answer(
+            text=text[start:end].strip(), html=html, passage=text, anchor=passage[0],
+            doc_id=meta["id"], title=meta["title"], level=meta["level"], issuer=meta.get("issuer", ""),
+            doc_no=meta.get("doc_no", ""), date=meta.get("date", ""), status=status, section=passage[1],
+            score=item.score, warning=warning)
+
+
+_GLUE_CHARS = set("的了吗呢是有在和与及或等之一个这那什么怎如何哪谁几多少")
+
+
+def _merge(spans):
+    merged = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return merged
+
+
+def trim_span(text: str, start: int, end: int, matched: list, answers: list) -> tuple[int, int, tuple]:
+    """Return ``(start, end, (mark_start, mark_end))``: at most 120 characters, clause-wise.
+
+    The answering clause is the one holding an answer-type match closest to the matched question
+    words (or the clause with the most matched words); neighbours are added while they fit,
+    preferring those that hold question words.
+    """
+    clauses = split_clauses(text, start, end)
+    centre = (sum((s + e) / 2 for s, e in matched) / len(matched)) if matched else None
+
+    def weight(span):
+        s, e = span
+        return sum(1 for ms, me in matched if s <= ms < e)
+
+    focus = None
+    if answers:
+        best = min(answers, key=lambda a: abs((a[0] + a[1]) / 2 - centre) if centre is not None else a[0])
+        focus = next((i for i, (s, e) in enumerate(clauses) if s <= best[0] < e), None)
+    if focus is None:
+        focus = max(range(len(clauses)), key=lambda i: (weight(clauses[i]), -i)) if clauses else 0
+    if not clauses:
+        return start, end, (start, end)
+    mark = clauses[focus]
+    if end - start <= MAX_ANSWER_CHARS:
+        if not answers:
+            mark = (start, end)
+        return start, end, _strip_mark(text, mark)
+    lo = hi = focus
+    while True:
+        options = []
+        if lo > 0 and clauses[hi][1] - clauses[lo - 1][0] <= MAX_ANSWER_CHARS:
+            options.append((weight(clauses[lo - 1]) + TRIM_LEFT, "left"))
+        if hi < len(clauses) - 1 and clauses[hi + 1][1] - clauses[lo][0] <= MAX_ANSWER_CHARS:
+            options.append((weight(clauses[hi + 1]) + TRIM_RIGHT, "right"))
+        if not options:
+            break
+        side = max(options)[1]
+        if side == "left":
+            lo -= 1
+        else:
+            hi += 1
+    s, e = clauses[lo][0], clauses[hi][1]
+    if e - s > MAX_ANSWER_CHARS:   # one clause longer than the limit
+        e = s + MAX_ANSWER_CHARS
+        mark = (max(mark[0], s), min(mark[1], e))
+    return s, e, _strip_mark(text, mark)
+
+
+def _strip_mark(text: str, mark: tuple) -> tuple:
+    s, e = mark
+    while s < e and text[s] in " 　":
+        s += 1
+    while e > s and text[e - 1] in "，,、：:。；; 　":
+        e -= 1
+    return (s, e)
+
+
+def baseline_answer(searcher, analyzer: TextAnalyzer, compiler, question: str):
+    """The plain baseline: the most overlapping sentence of the top BM25 passage.
+
+    Returns ``(doc_id, passage_text, sentence)`` or None.
+    """
+    from .query import ParsedQuery
+    tokens = [t for t in analyzer.terms(question) if t not in STOPWORDS]
+    compiled = compiler.compile(ParsedQuery(text=question, words=question.split()))
+    if not compiled.required:
+        return None
+    results = searcher.search(compiled.loose(), limit=1)
+    if not results:
+        return None
+    hit = results[0]
+    weights = {t: searcher.idf("content", t) for g in compiled.groups for alt in g for t in alt}
+    passage = best_passage(hit["passages"], compiled.groups, weights)
+    if passage is None:
+        return None
+    text = passage[2]
+    wanted = set(tokens)
+    best, best_overlap = None, -1
+    for s, e in split_sentences(text):
+        overlap = len(wanted & {t.text for t in analyzer.tokens(text[s:e])})
+        if overlap > best_overlap:
+            best, best_overlap = text[s:e], overlap
+    return hit["meta"]["id"], passage, best or ""
+

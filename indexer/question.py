@@ -1,0 +1,157 @@
+"""Question analysis for Q&A: strip filler, detect the question type, collect weighted key terms.
+
+The key terms go through the same analyzer and alias table as search (``QueryCompiler``), so a
+question finds exactly what a search for its words would find.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from .query import ParsedQuery
+from .search import QueryCompiler
+from .textnorm import fold_width
+
+# Question types and the patterns that reveal them, most specific first.  Each pattern is also
+# removed from the text before the key terms are taken (it says what is asked, not about what).
+TYPE_PATTERNS: list[tuple[str, str]] = [
+    ("time", r"(?:时间|日期|时候|年份)(?:是|为)(?:什么|何时|哪一?天|多少)|什么时候|什么时间|何时|哪一?天|哪一?年|哪个月|几月几日|几月份?|几号|几点|何年|哪个时期|什么年代|哪个朝代"
+             r"|从(?:什么|何)时(?:候)?(?:开始)?算起|从何算起|多长时间|多久"),
+    ("reason", r"(?<![括称作成分列视])为什么|为何|什么原因|何故|怎么死的|因何"),
+    ("permission", r"能不能|能否|可不可以|可否|是否可以|是否允许|允许不允许|能不|是否|是不是|有没有|可以吗|行不行"),
+    ("actor", r"由谁|是谁|归谁|找谁|谁来|谁|哪个部门|哪个单位|哪一?级|什么人|哪些人|哪位|什么机构|哪个机构"
+              r"|什么单位|什么部门|哪个组织|哪家"),
+    ("location", r"在哪里|在哪儿|在哪|哪里|哪儿|何处|何地|什么地方|哪个国家|哪个城市|哪个省|哪座"),
+    ("list", r"哪些|哪几[个种类项方面点条]*|包括什么|包含什么|有什么内容|分为什么|分为几"),
+    ("quantity", r"多少|几[个名天次件人项周年月条种位家所批届岁页倍]|几|多长|多大|多高|多重|多远|多宽|多深|多厚"
+                 r"|百分之几|什么比例|多大比例|比例是"),
+    ("method", r"怎么办|如何|怎样|怎么样?|怎么处理|什么办法|什么措施|什么要求|有何要求|什么程序"),
+    ("definition", r"什么是|是什么|是指什么|什么意思|什么含义|起什么作用|什么作用|何谓"),
+    ("other", r"什么|哪"),
+]
+_TYPE_RES = [(name, re.compile(pattern)) for name, pattern in TYPE_PATTERNS]
+_ALL_QUESTION_WORDS = re.compile("|".join(f"(?:{p})" for _, p in TYPE_PATTERNS))
+# Politeness and sentence-final particles; punctuation.
+_FILLER_RE = re.compile(r"^(?:请问一下|请问|请教|想问一下|想问|我想知道|问一下)|(?:[吗呢吧啊呀嘛]|(?<![什怎多这那])么)+(?=[\s?？!！。.,，]*$)")
+_PUNCT_RE = re.compile(r"[?？!！。，,、；;：:“”\"'‘’「」『』《》()（）\[\]【】\s]+")
+# Glue words a question uses that an answer sentence rarely repeats.
+QUESTION_GLUE = frozenset("""一般 通常 主要 具体 分别 到底 究竟 呢 需要 应该 可以 能 会 要 该 有 是 的 了 吗 为
+请问 哪 些 多 少 几 谁 什么 怎么 如何 怎样 何 是否""".split())
+
+# Words a question uses and the words an answer sentence typically uses for the same thing
+# (general Chinese usage, not tied to any document): 职务 is answered by 任/担任, 别称 by 又名.
+CUES: list[tuple[str, tuple[str, ...]]] = [
+    (r"别称|别名|又称|又叫|俗称|外号|昵称|简称", ("又称", "又名", "别称", "别名", "俗称", "亦称", "简称", "又叫", "也叫", "也称", "通称", "古称", "旧称")),
+    (r"原名|本名|初名|旧称|曾用名|原来叫", ("原名", "本名", "初名", "旧称", "原称", "曾名", "前身", "原为")),
+    (r"职务|职位|官职|担任|任职|出任|什么官", ("任", "担任", "出任", "就任", "升任", "当选", "兼任", "任命")),
+    (r"用途|用处|作用|功效|功能|用来|有什么用", ("用于", "用作", "用来", "可用", "作为", "用途", "功效", "可以", "能够", "有助于", "可作")),
+    (r"目的|目标|宗旨|为了什么", ("目的", "目标", "旨在", "为了", "以便", "宗旨", "致力于", "希望")),
+    (r"出生|生于|生日", ("生于", "出生", "出世", "诞生")),
+    (r"去世|逝世|死亡|死于|怎么死|死因|卒", ("逝世", "去世", "死于", "病逝", "卒", "身亡", "遇害", "被杀", "自杀", "阵亡", "处死", "战死", "死")),
+    (r"毕业|学历|就读|哪所大学|哪所学校", ("毕业", "就读", "学历", "学位", "入读", "考入")),
+    (r"位置|位于|坐落|在哪", ("位于", "坐落", "地处", "处于", "在")),
+    (r"成立|创立|创建|建立|创办|设立|成立于", ("成立", "创立", "创建", "建立", "创办", "设立", "始建")),
+    (r"首播|播出|播放|上映", ("首播", "播出", "播映", "上映", "放映", "开播")),
+    (r"组成|构成|成员", ("组成", "构成", "包括", "成员", "由")),
+    (r"特点|特征|特色|特性", ("特点", "特征", "特色", "特性", "著称", "以")),
+    (r"评价|看法|认为", ("评价", "称", "认为", "誉为", "赞", "指出", "批评")),
+    (r"体裁|类型|种类|属于", ("是一", "属于", "一种", "一部", "一类", "类")),
+    (r"分布|产地|生长", ("分布", "产于", "生长", "生活", "栖息", "见于")),
+    (r"得名|命名|名字|名称由来|为什么叫|称为", ("得名", "命名", "名字", "由此", "故名", "称为", "因此", "取名", "名称")),
+    (r"意思|含义|意义|指什么", ("意思", "含义", "意为", "指", "即", "意义", "意指")),
+]
+_CUE_RES = [(re.compile(pattern), words) for pattern, words in CUES]
+
+# The quantity type also accepts answers phrased as periods, and the reverse.
+TYPE_LABELS = {
+    "quantity": "数量", "time": "时间", "actor": "主体", "permission": "是否允许", "list": "列举",
+    "method": "做法", "definition": "含义", "reason": "原因", "location": "地点", "other": "其他",
+}
+
+
+@dataclass(frozen=True)
+class AnalyzedQuestion:
+    """A question reduced to its type and key terms.
+
+    ``groups`` are the key words in question order; each is a list of alternatives (an alias and
+    its full names), each alternative a tuple of tokens that must all be present.
+    """
+
+    text: str
+    core: str
+    qtype: str
+    groups: tuple[tuple[tuple[str, ...], ...], ...]
+    query: object = field(repr=False, compare=False, default=None)   # whoosh OR query
+    bigrams: frozenset = frozenset()
+    numbers: frozenset = frozenset()
+    cues: tuple[str, ...] = ()
+
+    @property
+    def tokens(self) -> set[str]:
+        return {t for group in self.groups for alt in group for t in alt}
+
+
+def detect_type(text: str) -> str:
+    """Return the question type of *text*: quantity, time, actor, permission, list, ..."""
+    folded = fold_width(text)
+    # "可以…吗" and "能…吗" are yes/no questions about what is allowed.
+    if re.search(r"(?:可以|能|允许|准许|得)[^，,。？?]{0,20}(?<![什怎多这那])[吗么][?？]?\s*$", folded) and not re.search(
+            r"多少|几|谁|哪|什么时候", folded):
+        return "permission"
+    best = None
+    for name, pattern in _TYPE_RES:
+        match = pattern.search(folded)
+        if match and (best is None or (name != "other" and best[0] == "other")):
+            best = (name, match.start())
+            if name != "other":
+                break
+    return best[0] if best else "other"
+
+
+def strip_question(text: str) -> str:
+    """Remove politeness, question words, particles and punctuation; keep the content words."""
+    folded = fold_width(text).strip()
+    folded = _FILLER_RE.sub(" ", folded)
+    folded = _ALL_QUESTION_WORDS.sub(" ", folded)
+    folded = _PUNCT_RE.sub(" ", folded)
+    return " ".join(folded.split())
+
+
+def _bigrams(text: str) -> set[str]:
+    out = set()
+    for piece in text.split():
+        for i in range(len(piece) - 1):
+            out.add(piece[i:i + 2])
+    return out
+
+
+def analyze_question(text: str, compiler: QueryCompiler) -> AnalyzedQuestion:
+    """Analyse *text* with the search analyzer and aliases (see :class:`AnalyzedQuestion`)."""
+    core = strip_question(text)
+    qtype = detect_type(text)
+    parsed = ParsedQuery(text=core, words=core.split())
+    compiled = compiler.compile(parsed)
+    groups = []
+    clauses = []
+    seen = set()
+    for clause, group in zip(compiled.required, compiled.groups):
+        alternatives = []
+        for tokens in group:
+            kept = tuple(t for t in tokens if t not in QUESTION_GLUE) if len(tokens) == 1 else tuple(sorted(tokens))
+            if kept and kept not in alternatives:
+                alternatives.append(kept)
+        key = tuple(alternatives)
+        if alternatives and key not in seen:
+            seen.add(key)
+            groups.append(key)
+            clauses.append(clause)
+    query = None
+    if clauses:
+        query = Q.Or(clauses + compiled.optional)
+    numbers = frozenset(re.findall(r"\d+(?:\.\d+)?", core))
+    folded = fold_width(text)
+    cues = tuple(dict.fromkeys(w for pattern, words in _CUE_RES if pattern.search(folded) for w in words))
+    return AnalyzedQuestion(text=text, core=core, qtype=qtype, groups=tuple(groups), query=query,
+                            bigrams=frozenset(_bigrams(core)), numbers=numbers, cues=cues)
