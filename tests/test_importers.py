@@ -130,3 +130,17 @@ def test_parser_timeout_is_reported(monkeypatch):
                                     (2005, "二千零五")])
 def test_chinese_list_numbers(n, text):
     assert int_to_cn(n) == text
+
+
+def test_docx_title_style_sits_above_heading_1():
+    import io
+
+    import docx
+    document = docx.Document()
+    document.add_heading("关于某事的通知", 0)
+    document.add_heading("第一章 总则", 1)
+    document.add_paragraph("第一条 为了规范工作，制定本办法。")
+    out = io.BytesIO()
+    document.save(out)
+    body = convert_bytes(out.getvalue(), "a.docx").body
+    assert body.startswith("# 关于某事的通知\n\n## 第一章 总则\n\n第一条 为了规范工作")

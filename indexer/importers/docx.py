@@ -10,6 +10,7 @@ import re
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_NAME_RE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
 _CN = "零一二三四五六七八九"
+TITLE = -1  # the "Title" style: the document title above any Heading 1
 
 
 def int_to_cn(n: int) -> str:
@@ -142,7 +143,7 @@ def heading_level(paragraph) -> int:
         if match:
             return min(int(match.group(1)), 6)
         if name.lower() == "title" or name == "标题":
-            return 1
+            return TITLE
     return 0
 
 
@@ -208,6 +209,7 @@ def docx_to_markdown(data: bytes) -> str:
     numbering = Numbering(document)
     blocks: list[str] = []
     body = document.element.body
+    has_title = False
     for child in body.iterchildren():
         if child.tag == f"{W}p":
             paragraph = Paragraph(child, document)
@@ -215,6 +217,10 @@ def docx_to_markdown(data: bytes) -> str:
             if not text:
                 continue
             level = heading_level(paragraph)
+            if level == TITLE:
+                level, has_title = 1, True
+            elif level and has_title:
+                level = min(level + 1, 6)  # Heading 1 sits below the Title
             numbered = numbering_of(paragraph)
             label = numbering.label(*numbered) if numbered else ""
             if label == "-":
