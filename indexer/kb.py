@@ -368,6 +368,11 @@ class KnowledgeBase:
         return AnswerSet(question=text, type=analyzed.qtype, answers=tuple(answers),
                          fallback_hits=tuple(fallback), took_ms=(time.perf_counter() - started) * 1000)
 
+    def is_question(self, text: str) -> bool:
+        """Tell whether a search-box text reads as a question (ends with ？ or has a question word)."""
+        from .question import looks_like_question
+        return looks_like_question(text)
+
 
 def _int_param(value, name: str, low: int, high: int) -> int:
     try:

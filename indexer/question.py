@@ -155,3 +155,20 @@ def analyze_question(text: str, compiler: QueryCompiler) -> AnalyzedQuestion:
     cues = tuple(dict.fromkeys(w for pattern, words in _CUE_RES if pattern.search(folded) for w in words))
     return AnalyzedQuestion(text=text, core=core, qtype=qtype, groups=tuple(groups), query=query,
                             bigrams=frozenset(_bigrams(core)), numbers=numbers, cues=cues)
+
+
+_OPERATOR_RE = re.compile(r"[\"“”「」]|(?:^|\s)[-－]\S|[:：]")
+
+
+def looks_like_question(text: str) -> bool:
+    """Tell whether *text* typed in a search box is a question rather than keywords.
+
+    A question ends with ？/? or contains a question word; text using search operators (quotes,
+    -exclusion, field:value) is a keyword search.
+    """
+    text = (text or "").strip()
+    if len(text) < 3 or _OPERATOR_RE.search(text):
+        return False
+    if text.endswith(("？", "?")):
+        return True
+    return bool(_ALL_QUESTION_WORDS.search(text)) and detect_type(text) != "other"

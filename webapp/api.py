@@ -26,6 +26,15 @@ def search():
     return jsonify(data)
 
 
+@bp.get("/ask")
+def ask():
+    """Answer a question: exact sentences with citations, or the best search hits instead."""
+    levels = request.args.getlist("level") or None
+    limit = request.args.get("limit", "3")
+    result = get_kb().ask(request.args.get("q", ""), level=levels, limit=limit)
+    return jsonify(result.to_dict())
+
+
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
     """Return a document's metadata, rendered passages with citations, and its relations."""

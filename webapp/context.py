@@ -63,7 +63,11 @@ def citation(meta, section: str = "") -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals.update(NAV=NAV, LEVELS=LEVELS, FACET_TITLES=FACET_TITLES, citation=citation)
+    from indexer.question import TYPE_LABELS
+
+    from .render import safe_snippet
+    app.jinja_env.globals.update(NAV=NAV, LEVELS=LEVELS, FACET_TITLES=FACET_TITLES, citation=citation,
+                                 ANSWER_TYPES=TYPE_LABELS, answer_html=safe_snippet)
 
     @app.after_request
     def security_headers(response):

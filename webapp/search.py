@@ -38,8 +38,18 @@ def results():
     facets = disjunctive_facets(state, page.facets)
     snippets = {hit.id: safe_snippet(hit.snippet) for hit in page.hits}
     hints = empty_result_hints(state) if not page.total else []
+    answer = question_answer(state)
     return render_template("results.html", state=state, page=page, facets=facets, snippets=snippets,
-                           hints=hints, answer=None)
+                           hints=hints, answer=answer)
+
+
+def question_answer(state: SearchState):
+    """Answer the query when it reads as a question (shown as a card above the results)."""
+    kb = get_kb()
+    if state.page not in ("", "1") or not kb.is_question(state.q):
+        return None
+    levels = state.filters.get("level") or None
+    return kb.ask(state.q, level=levels, limit=3)
 
 
 def disjunctive_facets(state: SearchState, facets: dict) -> dict:
