@@ -49,24 +49,38 @@ def cli():
     """policykb：督导工作政策知识库与问答检索。"""
 
 
+class ProgressBar:
+    """A progress bar on standard error that appears once the job is known to be long.
+
+    Pass ``on_start`` and ``progress`` to a long-running call inside ``with ProgressBar(...)``.
+    """
+
+    def __init__(self, label: str, enabled: bool = True, minimum: int = 50):
+        self.label, self.enabled, self.minimum = label, enabled, minimum
+        self.bar = None
+
+    def on_start(self, total: int) -> None:
+        if self.enabled and total > self.minimum:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+
+    def progress(self, _item=None) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+        return False
+
+
 def run_index(kb: KnowledgeBase, rebuild: bool, quiet: bool = False):
     """Index with a progress bar on long runs and return the report."""
-    state = {"bar": None}
-
-    def on_start(total):
-        if total > 50 and not quiet:
-            state["bar"] = click.progressbar(length=total, label="编入索引", file=sys.stderr)
-            state["bar"].__enter__()
-
-    def progress(_doc):
-        if state["bar"] is not None:
-            state["bar"].update(1)
-
-    try:
-        return kb.index(rebuild=rebuild, progress=progress, on_start=on_start)
-    finally:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
+    with ProgressBar("编入索引", enabled=not quiet) as bar:
+        return kb.index(rebuild=rebuild, progress=bar.progress, on_start=bar.on_start)
 
 
 @cli.command("index")
@@ -199,27 +213,14 @@ def import_command(corpus_dir, index_dir, instance_dir, paths, level, doc_type, 
     from .importers import ImportLimits
 
     kb = KnowledgeBase(corpus_dir, index_dir, instance_dir=instance_dir)
-    state = {"bar": None}
-
-    def on_start(total):
-        if not as_json and total > 1:
-            state["bar"] = click.progressbar(length=total, label="导入", file=sys.stderr)
-            state["bar"].__enter__()
-
-    def progress(_path):
-        if state["bar"] is not None:
-            state["bar"].update(1)
-
     try:
-        summary = import_paths(kb, list(paths), level=level, doc_type=doc_type, issuer=issuer,
-                               author=author, dry_run=dry_run, allow_duplicates=allow_duplicates,
-                               limits=ImportLimits(max_bytes=max_mb * 1024 * 1024),
-                               on_start=on_start, progress=progress)
+        with ProgressBar("导入", enabled=not as_json, minimum=1) as bar:
+            summary = import_paths(kb, list(paths), level=level, doc_type=doc_type, issuer=issuer,
+                                   author=author, dry_run=dry_run, allow_duplicates=allow_duplicates,
+                                   limits=ImportLimits(max_bytes=max_mb * 1024 * 1024),
+                                   on_start=bar.on_start, progress=bar.progress)
     except PolicyKBError as exc:
         raise CLIError(str(exc))
-    finally:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
