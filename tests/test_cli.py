@@ -53,3 +53,22 @@ def test_check_exits_1_and_names_file_and_field(tiny_corpus):
 def test_check_passes_on_the_sample_corpus():
     result = CliRunner().invoke(cli, ["check", "--quiet"])
     assert result.exit_code == 0, result.output
+
+
+def test_unexpected_error_is_a_sentence_not_a_traceback(tmp_path, monkeypatch, capsys):
+    import pytest
+
+    from indexer.kb import KnowledgeBase
+    from webapp import cli as webcli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(KnowledgeBase, "index", broken)
+    monkeypatch.setattr("sys.argv", ["policykb", "index", "--index", str(tmp_path / "idx")])
+    monkeypatch.delenv("POLICYKB_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as info:
+        webcli.main()
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "意外的内部错误" in err and "disk on fire" in err
+    assert "Traceback" not in err

@@ -48,7 +48,17 @@ def serve_command(corpus_dir, index_dir, host, port, threads):
 
 
 def main() -> None:
-    cli(prog_name="policykb")
+    """Run the command; an unexpected failure becomes one Chinese sentence, not a traceback."""
+    import os
+    import sys
+    try:
+        cli(prog_name="policykb", standalone_mode=True)
+    except Exception as exc:  # click handles its own errors; this is the last line of defence
+        if os.environ.get("POLICYKB_DEBUG"):
+            raise
+        click.echo(f"错误：出现了意外的内部错误（{type(exc).__name__}：{exc}）。"
+                   "已写入的文件不受影响；设置环境变量 POLICYKB_DEBUG=1 再运行可查看详细信息。", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
