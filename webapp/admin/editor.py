@@ -171,3 +171,12 @@ def preview():
     if len(body) > MAX_BODY_CHARS:
         return {"error": "正文太长，无法预览。"}, 413
     return {"html": render_markdown(body)}
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    """Explain an over-size upload in Chinese on the upload page (nothing was saved)."""
+    max_mb = current_app.config["UPLOAD_MAX_MB"]
+    return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, max_mb=max_mb,
+                           error=f"上传的内容超过 {max_mb} MB 上限，没有保存任何东西。"
+                                 "请删去文件中的大图片或拆分成几个文件后再上传。"), 413
