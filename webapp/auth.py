@@ -106,6 +106,9 @@ def _load_user() -> None:
 
 def _gate():
     """Require login under /admin/, and everywhere when READ_REQUIRES_LOGIN is set."""
+    if request.endpoint == "static":
+        g.user = None  # style sheets and scripts need no account lookup
+        return None
     _load_user()
     if g.user is not None or request.endpoint in OPEN_ENDPOINTS:
         return None
