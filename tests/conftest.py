@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled sample corpus indexed once, and tiny corpora built per test."""
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -75,3 +76,26 @@ def tiny_kb(tiny_corpus, tmp_path) -> KnowledgeBase:
 def copy_corpus(dst: Path) -> Path:
     shutil.copytree(SAMPLE_CORPUS, dst)
     return dst
+
+
+# -- a real browser (Debian's chromium driven by Playwright; tests never download a browser) ------
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def find_chromium() -> str | None:
+    candidates = ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "")
+    return next((p for p in candidates if p and os.path.exists(p)), None)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless Chromium for the whole session (Playwright's sync API allows one per thread)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')")
+    path = find_chromium()
+    if path is None:
+        pytest.skip("未安装 chromium（Debian: apt-get install chromium），跳过浏览器测试")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -16,7 +16,7 @@ SETTINGS = (
     ("INDEX_DIR", os.path.join("var", "index"), "索引目录（环境变量 POLICYKB_INDEX）"),
     ("SECRET_KEY", None, "会话密钥（环境变量 POLICYKB_SECRET_KEY；缺省时生成并保存在实例目录）"),
     ("PER_PAGE", 10, "每页结果数"),
-    ("MAX_CONTENT_LENGTH", 16 * 1024 * 1024, "请求体上限（字节）"),
+    ("MAX_CONTENT_LENGTH", None, "请求体上限（字节）；缺省为上传上限 UPLOAD_MAX_MB 加 1 MB"),
 )
 
 
@@ -44,7 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _stored_secret_key(Path(app.instance_path))
-    kb = app.config.get("KB") or KnowledgeBase(app.config["CORPUS_DIR"], app.config["INDEX_DIR"])
+    kb = app.config.get("KB") or KnowledgeBase(app.config["CORPUS_DIR"], app.config["INDEX_DIR"],
+                                               instance_dir=app.instance_path)
     app.extensions["policykb"] = kb
 
     from . import api, browse, context, documents, errors, search
@@ -52,6 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     for module in (search, documents, browse, api):
         app.register_blueprint(module.bp)
+    from . import admin, auth
+    auth.init_app(app)
+    app.register_blueprint(admin.bp)
     return app
 
 

@@ -1,26 +1,35 @@
 """The ``policykb`` command: the knowledge-base commands plus the ones that need the site."""
 from __future__ import annotations
 
+import sys
+
 import click
 
 from indexer import KnowledgeBase, PolicyKBError
 from indexer.cli import CLIError, cli, kb_options, run_index
 
 
+def instance_option(func):
+    """Add --instance: accounts, audit log, history and trash live there."""
+    return click.option("--instance", "instance_dir", envvar="POLICYKB_INSTANCE", default="var", show_default=True,
+                        help="实例目录：账号、审计日志、历史版本、回收站、会话密钥。")(func)
+
+
 @cli.command("serve")
 @kb_options
+@instance_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址；在局域网内共享时用 0.0.0.0。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="端口；0 表示自动选择空闲端口。")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="工作线程数。")
-def serve_command(corpus_dir, index_dir, host, port, threads):
+def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads):
     """启动网站：先使索引与语料一致，再用 waitress 提供服务。"""
     from waitress import create_server
 
     from . import create_app
 
-    kb = KnowledgeBase(corpus_dir, index_dir)
+    kb = KnowledgeBase(corpus_dir, index_dir, instance_dir=instance_dir)
     click.echo("正在检查索引……", err=True)
     try:
         report = run_index(kb, rebuild=False)
@@ -32,7 +41,7 @@ def serve_command(corpus_dir, index_dir, host, port, threads):
     click.echo(f"索引就绪：{report.files} 个文件（新增 {report.added}、更新 {report.updated}、删除 {report.removed}），"
                f"用时 {report.seconds:.1f} 秒。" + (f"{len(errors)} 个文件有错误未编入（见上）。" if errors else ""),
                err=True)
-    app = create_app({"KB": kb, "CORPUS_DIR": corpus_dir, "INDEX_DIR": index_dir})
+    app = create_app({"KB": kb, "CORPUS_DIR": corpus_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": instance_dir})
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="policykb")
     except OSError as exc:
@@ -45,6 +54,78 @@ def serve_command(corpus_dir, index_dir, host, port, threads):
         click.echo("\n网站已停止。")
     finally:
         server.close()
+
+
+@cli.group("user")
+def user_group():
+    """管理办公室账号：编辑（editor）可新建、修改、废止、删除和恢复文档；管理员（admin）另可查看审计日志。"""
+
+
+def _accounts(instance_dir: str):
+    from .accounts import Accounts
+    from .database import Database
+    return Accounts(Database(instance_dir))
+
+
+def read_password() -> str:
+    """Ask twice on a terminal; read one line from standard input otherwise (for scripts)."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise CLIError("没有从标准输入读到密码。")
+        return line
+    for _ in range(3):
+        first = click.prompt("密码", hide_input=True, err=True)
+        second = click.prompt("再输入一次密码", hide_input=True, err=True)
+        if first == second:
+            return first
+        click.echo("两次输入的密码不一致，请重新输入。", err=True)
+    raise CLIError("两次输入的密码不一致。")
+
+
+@user_group.command("add")
+@kb_options
+@instance_option
+@click.argument("name")
+@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor", show_default=True,
+              help="角色：editor（编辑）或 admin（管理员，另可查看审计日志）。")
+def user_add(corpus_dir, index_dir, instance_dir, name, role):
+    """新建账号 NAME；在终端上提示输入两次密码，否则从标准输入读取一行。"""
+    from .accounts import AccountError
+    try:
+        user = _accounts(instance_dir).add(name, role, read_password())
+    except AccountError as exc:
+        raise CLIError(str(exc))
+    click.echo(f"已创建{user.role_label}账号“{user.name}”。")
+
+
+@user_group.command("passwd")
+@kb_options
+@instance_option
+@click.argument("name")
+def user_passwd(corpus_dir, index_dir, instance_dir, name):
+    """修改 NAME 的密码（该用户已登录的会话随之失效）。"""
+    from .accounts import AccountError
+    accounts = _accounts(instance_dir)
+    if accounts.get(name) is None:
+        raise CLIError(f"没有用户“{name}”。可用 policykb user list 查看。")
+    try:
+        accounts.set_password(name, read_password())
+    except AccountError as exc:
+        raise CLIError(str(exc))
+    click.echo(f"已修改“{name}”的密码。")
+
+
+@user_group.command("list")
+@kb_options
+@instance_option
+def user_list(corpus_dir, index_dir, instance_dir):
+    """列出全部账号。"""
+    users = _accounts(instance_dir).all()
+    if not users:
+        click.echo("还没有账号。用 policykb user add 名字 --role editor 创建。")
+    for user in users:
+        click.echo(f"{user.name}\t{user.role_label}\t创建于 {user.created_at}\t密码修改于 {user.password_changed_at}")
 
 
 def main() -> None:
