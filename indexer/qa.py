@@ -38,6 +38,9 @@ MIN_SCORE = 0.2
 # suspicious: then the answer needs this much evidence.
 MIN_EVIDENCE_UNKNOWN = 0.45
 PAIR_FACTOR = 0.9
+# A question word in the document title names the subject: it says little about which sentence
+# answers (cap on its local IDF) and a sentence that leaves it out still speaks of it.
+TITLE_LOCAL, TITLE_CREDIT = 0.3, 1.0
 # Share of a word's weight kept when every sentence of the passage repeats it.
 LOCAL_FLOOR = 0.2
 # Weights of the sentence score (they sum to 1).
@@ -152,6 +155,9 @@ class QuestionAnswerer:
         for gi, weight in enumerate(global_w):
             count = sum(1 for row in present if row[gi])
             local = 1.0 if n == 1 or count == 0 else math.log(1 + n / count) / math.log(1 + n)
+            if in_title[gi]:
+                # the document's subject: every sentence is about it, named or not (本鱼, 该银行)
+                local = min(local, TITLE_LOCAL)
             local_w.append(weight * (LOCAL_FLOOR + (1 - LOCAL_FLOOR) * local))
         total_global = sum(global_w) or 1.0
         total_local = sum(local_w) or 1.0
@@ -173,7 +179,7 @@ class QuestionAnswerer:
                     covered_local += local_w[gi]
                     covered_global += global_w[gi]
                 elif in_title[gi]:
-                    covered_local += 0.5 * local_w[gi]
+                    covered_local += TITLE_CREDIT * local_w[gi]
                     covered_global += 0.5 * global_w[gi]
             span_text = folded[start:end]
             bigram = sum(w for b, w in bigram_w.items() if b in span_text) / total_bigram

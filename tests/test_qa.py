@@ -216,3 +216,27 @@ def test_cli_ask_text_and_refusal(sample_kb):
     assert result.exit_code == 0 and "未找到明确答案" in result.output
     result = runner.invoke(cli, args + ["--level", "火星", "督导日志由谁审核？"])
     assert result.exit_code != 0 and "未知的级别" in result.output and "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def article_kb(tmp_path_factory):
+    """An encyclopaedia-style article whose subject is named in the title and once in the text."""
+    from indexer import KnowledgeBase
+    tmp = tmp_path_factory.mktemp("article")
+    root = tmp / "corpus"
+    write_doc(root, "fish.md", {"id": "fish", "title": "黄鳍紫鱼", "level": "group", "date": "2005-03-01"},
+              """
+              黄鳍紫鱼，又称黄鳍姬鲷，俗名散午，为辐鳍鱼纲鲈形目笛鲷科的其中一个种。本鱼分布于西太平洋区，包括菲律宾、印尼、台湾等海域。本鱼体呈淡蓝红色，尾鳍深分叉。体长可达50公分。栖息在较深的水域，肉食性，以其他鱼类、甲壳类为食。
+              """)
+    kb = KnowledgeBase(root, tmp / "index")
+    kb.index()
+    return kb
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("黄鳍紫鱼体长多少？", "50公分"),
+    ("黄鳍紫鱼主要以什么为食？", "甲壳类"),
+])
+def test_subject_named_in_title_does_not_pick_the_sentence(article_kb, question, expected):
+    # Only the first sentence names the fish; the answer sentence says 本鱼 or nothing at all.
+    assert expected in article_kb.ask(question).answers[0].text
