@@ -19,7 +19,7 @@ from html import escape
 
 from .analysis import TextAnalyzer
 from .answers import Answer
-from .question import AnalyzedQuestion
+from .question import AnalyzedQuestion, repair_unknown
 from .search import STOPWORDS, best_passage
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
 from .textnorm import fold_width
@@ -219,6 +219,13 @@ class QuestionAnswerer:
     def answer(self, question: AnalyzedQuestion, doc_filter=None, limit: int = 3,
                top_passages: int = TOP_PASSAGES) -> tuple[list[Answer], list[PassageCandidate]]:
         """Return up to *limit* answers and the passage ranking they came from."""
+        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t) for t in alt)
+                          for alt in group) for group in question.groups)
+        reader = self.searcher.reader()
+        question = repair_unknown(
+            question, lambda t: self.searcher.doc_frequency("content", t),
+            lambda prefix: (w.decode("utf-8") if isinstance(w, bytes) else w
+                            for w in reader.expand_prefix("content", prefix)))
         idf = self.idf(question)
         candidates = self.passages(question, idf, doc_filter)
         best_score = candidates[0].score if candidates else 0.0
@@ -238,8 +245,6 @@ class QuestionAnswerer:
         for item in chosen + [SentenceCandidate(c, 0, 0, 0, 0, [], []) for c in candidates]:
             if item.candidate not in ranking:
                 ranking.append(item.candidate)
-        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t) for t in alt)
-                          for alt in group) for group in question.groups)
         floor = MIN_EVIDENCE_UNKNOWN if unknown else MIN_EVIDENCE
         answers = [self.render(question, item) for item in chosen
                    if item.evidence >= floor and item.score >= MIN_SCORE]
