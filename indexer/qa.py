@@ -25,9 +25,9 @@ from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentenc
 from .textnorm import fold_width
 
 MAX_ANSWER_CHARS = 120
-# When trimming, how much a neighbouring clause is worth besides its question words: answers in
-# Chinese usually follow the words they answer, so the clause after weighs more.
-TRIM_LEFT, TRIM_RIGHT = 0.5, 0.6
+# When trimming a long span, what a window of clauses gains (besides the share of the question's
+# weight it holds) for holding an answer-type match and for starting a sentence.
+TRIM_ANSWER, TRIM_SENTENCE_START = 0.3, 0.1
 TOP_DOCS = 10
 TOP_PASSAGES = 6
 # An answer needs this share of the question's IDF weight in its sentence (or the document title)
@@ -67,6 +67,7 @@ class SentenceCandidate:
     evidence: float
     matched: list         # (start, end) spans of matched question tokens
     answer_spans: list    # (start, end) spans that look like an answer of the question's type
+    weights: dict = None  # question token -> its share of the question's (local) weight
 
 
 def _group_weight(group, idf: dict[str, float]) -> float:
@@ -161,6 +162,11 @@ class QuestionAnswerer:
             local_w.append(weight * (LOCAL_FLOOR + (1 - LOCAL_FLOOR) * local))
         total_global = sum(global_w) or 1.0
         total_local = sum(local_w) or 1.0
+        token_weight: dict[str, float] = {}
+        for group, weight in zip(groups, local_w):
+            for alt in group:
+                for token in alt:
+                    token_weight.setdefault(token, weight / total_local / len(alt))
         # character bigrams of the question, weighted by how rare they are among the sentences
         bigrams = [b for b in question.bigrams if not (set(b) & _GLUE_CHARS)]
         sent_texts = [folded[s:e] for s, e in spans]
@@ -202,7 +208,7 @@ class QuestionAnswerer:
             if end - start < 6:
                 score *= 0.7
             return SentenceCandidate(candidate, start, end, score, covered_global / total_global,
-                                     matched, answers)
+                                     matched, answers, token_weight)
 
         out = [score_span(i, i) for i in range(n)]
         for i in range(n - 1):
@@ -255,7 +261,7 @@ class QuestionAnswerer:
         meta = item.candidate.meta
         passage = item.candidate.passage
         text = passage[2]
-        start, end, mark = trim_span(text, item.start, item.end, item.matched, item.answer_spans)
+        start, end, mark = trim_span(text, item.start, item.end, item.matched, item.answer_spans, item.weights)
         html = (("…" if start > item.start else "") + escape(text[start:mark[0]], quote=False)
                 + "<mark>" + escape(text[mark[0]:mark[1]], quote=False) + "</mark>"
                 + escape(text[mark[1]:end], quote=False) + ("…" if end < item.end else ""))
@@ -283,51 +289,57 @@ def _merge(spans):
     return merged
 
 
-def trim_span(text: str, start: int, end: int, matched: list, answers: list) -> tuple[int, int, tuple]:
+def trim_span(text: str, start: int, end: int, matched: list, answers: list,
+              weights: dict | None = None) -> tuple[int, int, tuple]:
     """Return ``(start, end, (mark_start, mark_end))``: at most 120 characters, clause-wise.
 
-    The answering clause is the one holding an answer-type match closest to the matched question
-    words (or the clause with the most matched words); neighbours are added while they fit,
-    preferring those that hold question words.
+    A longer span is cut to the run of whole clauses that holds the most question weight (each
+    question word counted once, so a repeated subject does not pull the window), an answer-type
+    match and, other things equal, starts a sentence. The marked clause is the one holding the
+    answer-type match closest to the matched question words, or the one with most of them.
     """
     clauses = split_clauses(text, start, end)
-    centre = (sum((s + e) / 2 for s, e in matched) / len(matched)) if matched else None
-
-    def weight(span):
-        s, e = span
-        return sum(1 for ms, me in matched if s <= ms < e)
-
-    focus = None
-    if answers:
-        best = min(answers, key=lambda a: abs((a[0] + a[1]) / 2 - centre) if centre is not None else a[0])
-        focus = next((i for i, (s, e) in enumerate(clauses) if s <= best[0] < e), None)
-    if focus is None:
-        focus = max(range(len(clauses)), key=lambda i: (weight(clauses[i]), -i)) if clauses else 0
     if not clauses:
         return start, end, (start, end)
-    mark = clauses[focus]
-    if end - start <= MAX_ANSWER_CHARS:
-        if not answers:
-            mark = (start, end)
-        return start, end, _strip_mark(text, mark)
-    lo = hi = focus
-    while True:
-        options = []
-        if lo > 0 and clauses[hi][1] - clauses[lo - 1][0] <= MAX_ANSWER_CHARS:
-            options.append((weight(clauses[lo - 1]) + TRIM_LEFT, "left"))
-        if hi < len(clauses) - 1 and clauses[hi + 1][1] - clauses[lo][0] <= MAX_ANSWER_CHARS:
-            options.append((weight(clauses[hi + 1]) + TRIM_RIGHT, "right"))
-        if not options:
-            break
-        side = max(options)[1]
-        if side == "left":
-            lo -= 1
+    weights = weights or {}
+
+    def word_weight(s, e):
+        words = {fold_width(text[ms:me]) for ms, me in matched if s <= ms and me <= e}
+        return sum(weights.get(w, 1.0 / max(1, len(matched))) for w in words)
+
+    s, e = start, end
+    if end - start > MAX_ANSWER_CHARS:
+        best = None
+        for i in range(len(clauses)):
+            for j in range(i, len(clauses)):
+                ws, we = clauses[i][0], clauses[j][1]
+                if we - ws > MAX_ANSWER_CHARS:
+                    if j > i:
+                        break
+                    we = ws + MAX_ANSWER_CHARS
+                score = word_weight(ws, we)
+                if any(ws <= a and b <= we for a, b in answers):
+                    score += TRIM_ANSWER
+                if ws == start or text[ws - 1] in "。！？!?；;\n":
+                    score += TRIM_SENTENCE_START
+                if best is None or score > best[0] + 1e-9:
+                    best = (score, ws, we)
+                if we - ws >= MAX_ANSWER_CHARS:
+                    break
+        _, s, e = best
+    inside = [m for m in matched if s <= m[0] and m[1] <= e]
+    centre = (sum((a + b) / 2 for a, b in inside) / len(inside)) if inside else None
+    in_window = [a for a in answers if s <= a[0] and a[1] <= e]
+    parts = [(max(cs, s), min(ce, e)) for cs, ce in clauses if cs < e and ce > s]
+    mark = None
+    if in_window:
+        best_answer = min(in_window, key=lambda a: abs((a[0] + a[1]) / 2 - centre) if centre is not None else a[0])
+        mark = next(((cs, ce) for cs, ce in parts if cs <= best_answer[0] < ce), None)
+    if mark is None:
+        if e - s == end - start and (end - start <= MAX_ANSWER_CHARS):
+            mark = (s, e)
         else:
-            hi += 1
-    s, e = clauses[lo][0], clauses[hi][1]
-    if e - s > MAX_ANSWER_CHARS:   # one clause longer than the limit
-        e = s + MAX_ANSWER_CHARS
-        mark = (max(mark[0], s), min(mark[1], e))
+            mark = max(parts, key=lambda p: (word_weight(*p), -p[0]))
     return s, e, _strip_mark(text, mark)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,17 @@ def article_kb(tmp_path_factory):
 def test_subject_named_in_title_does_not_pick_the_sentence(article_kb, question, expected):
     # Only the first sentence names the fish; the answer sentence says 本鱼 or nothing at all.
     assert expected in article_kb.ask(question).answers[0].text
+
+
+def test_long_sentence_is_cut_around_the_distinguishing_words():
+    from indexer.qa import trim_span
+    # The subject (督导组) repeats at both ends; the asked-for detail (食宿费用) sits in the middle.
+    filler = "逐项听取各单位情况汇报并查阅有关文件和会议记录，"
+    text = ("督导组进驻以后，督导组组长召集督导组成员，" + filler * 4 + "食宿费用由派出单位承担，" + filler * 3
+            + "督导组组长、督导组副组长和督导组成员一同参加。")
+    matched = [(m.start(), m.end()) for word in ("督导组", "食宿", "费用") for m in re.finditer(word, text)]
+    weights = {"督导组": 0.1, "食宿": 0.45, "费用": 0.45}
+    start, end, mark = trim_span(text, 0, len(text), matched, [], weights)
+    assert end - start <= MAX_ANSWER_CHARS
+    assert "食宿费用由派出单位承担" in text[start:end]
+    assert text[mark[0]:mark[1]] == "食宿费用由派出单位承担"
