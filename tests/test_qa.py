@@ -255,3 +255,19 @@ def test_long_sentence_is_cut_around_the_distinguishing_words():
     assert end - start <= MAX_ANSWER_CHARS
     assert "食宿费用由派出单位承担" in text[start:end]
     assert text[mark[0]:mark[1]] == "食宿费用由派出单位承担"
+
+
+def test_rule_outranks_a_case_that_repeats_it(tmp_path):
+    from indexer import KnowledgeBase
+    root = tmp_path / "corpus"
+    write_doc(root, "case.md", {"id": "case", "title": "联系点工作纪实", "level": "case", "date": "2005-05-01"},
+              """
+              刘某在联系点做到“三个一”：讲一次党课，开一次座谈会，办一件实事。
+              """)
+    write_doc(root, "rule.md", {"id": "rule", "title": "联系点工作制度", "level": "municipal", "date": "2005-02-01"},
+              """
+              党员领导干部在联系点做到“三个一”：讲一次党课，开一次座谈会，办一件实事。
+              """)
+    kb = KnowledgeBase(root, tmp_path / "index")
+    kb.index()
+    assert kb.ask("在联系点要做到的“三个一”包括什么？").answers[0].doc_id == "rule"
