@@ -38,7 +38,7 @@ _FILLER_RE = re.compile(r"^(?:请问一下|请问|请教|想问一下|想问|我
 _PUNCT_RE = re.compile(r"[?？!！。，,、；;：:“”\"'‘’「」『』《》()（）\[\]【】\s]+")
 # Glue words a question uses that an answer sentence rarely repeats.
 QUESTION_GLUE = frozenset("""一般 通常 主要 具体 分别 到底 究竟 呢 需要 应该 可以 能 会 要 该 有 是 的 了 吗 为
-请问 哪 些 多 少 几 谁 什么 怎么 如何 怎样 何 是否""".split())
+请问 哪 些 多 少 几 谁 什么 怎么 如何 怎样 何 是否 的话 样 样子""".split())
 
 # Words a question uses and the words an answer sentence typically uses for the same thing
 # (general Chinese usage, not tied to any document): 职务 is answered by 任/担任, 别称 by 又名.

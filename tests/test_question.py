@@ -57,6 +57,8 @@ def test_question_words_are_not_key_terms(sample_kb):
     tokens = analyze_question("请问督导组一般由几人组成？", compiler).tokens
     assert {"督导组", "组成"} <= tokens
     assert not tokens & {"请问", "几", "一般", "什么"}
+    tokens = analyze_question("党员缺课的话，应该采取什么样的补救办法？", compiler).tokens
+    assert "缺课" in tokens and not tokens & {"的话", "样"}
 
 
 def test_sentences_do_not_split_inside_titles():
