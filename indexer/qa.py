@@ -225,13 +225,13 @@ class QuestionAnswerer:
     def answer(self, question: AnalyzedQuestion, doc_filter=None, limit: int = 3,
                top_passages: int = TOP_PASSAGES) -> tuple[list[Answer], list[PassageCandidate]]:
         """Return up to *limit* answers and the passage ranking they came from."""
-        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t) for t in alt)
-                          for alt in group) for group in question.groups)
         reader = self.searcher.reader()
         question = repair_unknown(
             question, lambda t: self.searcher.doc_frequency("content", t),
             lambda prefix: (w.decode("utf-8") if isinstance(w, bytes) else w
                             for w in reader.expand_prefix("content", prefix)))
+        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t) for t in alt)
+                          for alt in group) for group in question.groups)
         idf = self.idf(question)
         candidates = self.passages(question, idf, doc_filter)
         best_score = candidates[0].score if candidates else 0.0
