@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,57 @@ def test_cli_ask_text_and_refusal(sample_kb):
     assert result.exit_code == 0 and "未找到明确答案" in result.output
     result = runner.invoke(cli, args + ["--level", "火星", "督导日志由谁审核？"])
     assert result.exit_code != 0 and "未知的级别" in result.output and "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def article_kb(tmp_path_factory):
+    """An encyclopaedia-style article whose subject is named in the title and once in the text."""
+    from indexer import KnowledgeBase
+    tmp = tmp_path_factory.mktemp("article")
+    root = tmp / "corpus"
+    write_doc(root, "fish.md", {"id": "fish", "title": "黄鳍紫鱼", "level": "group", "date": "2005-03-01"},
+              """
+              黄鳍紫鱼，又称黄鳍姬鲷，俗名散午，为辐鳍鱼纲鲈形目笛鲷科的其中一个种。本鱼分布于西太平洋区，包括菲律宾、印尼、台湾等海域。本鱼体呈淡蓝红色，尾鳍深分叉。体长可达50公分。栖息在较深的水域，肉食性，以其他鱼类、甲壳类为食。
+              """)
+    kb = KnowledgeBase(root, tmp / "index")
+    kb.index()
+    return kb
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("黄鳍紫鱼体长多少？", "50公分"),
+    ("黄鳍紫鱼主要以什么为食？", "甲壳类"),
+])
+def test_subject_named_in_title_does_not_pick_the_sentence(article_kb, question, expected):
+    # Only the first sentence names the fish; the answer sentence says 本鱼 or nothing at all.
+    assert expected in article_kb.ask(question).answers[0].text
+
+
+def test_long_sentence_is_cut_around_the_distinguishing_words():
+    from indexer.qa import trim_span
+    # The subject (督导组) repeats at both ends; the asked-for detail (食宿费用) sits in the middle.
+    filler = "逐项听取各单位情况汇报并查阅有关文件和会议记录，"
+    text = ("督导组进驻以后，督导组组长召集督导组成员，" + filler * 4 + "食宿费用由派出单位承担，" + filler * 3
+            + "督导组组长、督导组副组长和督导组成员一同参加。")
+    matched = [(m.start(), m.end()) for word in ("督导组", "食宿", "费用") for m in re.finditer(word, text)]
+    weights = {"督导组": 0.1, "食宿": 0.45, "费用": 0.45}
+    start, end, mark = trim_span(text, 0, len(text), matched, [], weights)
+    assert end - start <= MAX_ANSWER_CHARS
+    assert "食宿费用由派出单位承担" in text[start:end]
+    assert text[mark[0]:mark[1]] == "食宿费用由派出单位承担"
+
+
+def test_rule_outranks_a_case_that_repeats_it(tmp_path):
+    from indexer import KnowledgeBase
+    root = tmp_path / "corpus"
+    write_doc(root, "case.md", {"id": "case", "title": "联系点工作纪实", "level": "case", "date": "2005-05-01"},
+              """
+              刘某在联系点做到“三个一”：讲一次党课，开一次座谈会，办一件实事。
+              """)
+    write_doc(root, "rule.md", {"id": "rule", "title": "联系点工作制度", "level": "municipal", "date": "2005-02-01"},
+              """
+              党员领导干部在联系点做到“三个一”：讲一次党课，开一次座谈会，办一件实事。
+              """)
+    kb = KnowledgeBase(root, tmp_path / "index")
+    kb.index()
+    assert kb.ask("在联系点要做到的“三个一”包括什么？").answers[0].doc_id == "rule"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.question import analyze_question, detect_type, strip_question
+from indexer.question import AnalyzedQuestion, analyze_question, detect_type, repair_unknown, strip_question
 from indexer.search import QueryCompiler
 from indexer.sentences import split_sentences
 
@@ -57,8 +57,31 @@ def test_question_words_are_not_key_terms(sample_kb):
     tokens = analyze_question("请问督导组一般由几人组成？", compiler).tokens
     assert {"督导组", "组成"} <= tokens
     assert not tokens & {"请问", "几", "一般", "什么"}
+    tokens = analyze_question("党员缺课的话，应该采取什么样的补救办法？", compiler).tokens
+    assert "缺课" in tokens and not tokens & {"的话", "样"}
 
 
 def test_sentences_do_not_split_inside_titles():
     text = "《卡拉OK！台北！我》是他的第六张专辑。次年发行新作！"
     assert [text[s:e] for s, e in split_sentences(text)] == ["《卡拉OK！台北！我》是他的第六张专辑。", "次年发行新作！"]
+
+
+# The words of an imaginary index and their document frequencies.
+VOCABULARY = {"鸡毛松": 1, "松": 3, "树高": 1, "锦地罗": 2, "建筑": 5, "风格": 4, "季": 1, "节": 6}
+
+
+def _repaired(*words):
+    question = AnalyzedQuestion(text="", core="", qtype="other", groups=tuple(((w,),) for w in words))
+    return repair_unknown(question, lambda t: VOCABULARY.get(t, 0),
+                          lambda prefix: [w for w in VOCABULARY if w.startswith(prefix)])
+
+
+@pytest.mark.parametrize("words, expected", [
+    (("鸡毛松",), [("鸡毛松",)]),                     # known words stay
+    (("松有",), [("松",)]),                           # segmenter glued 有 to the subject
+    (("建筑风格",), [("建筑",), ("风格",)]),          # the text writes the two words apart
+    (("锦地",), [("锦地罗",)]),                       # a name cut short
+    (("季节",), [("季节",)]),                          # two lone characters would match anything
+])
+def test_unknown_question_words_become_indexed_words(words, expected):
+    assert [tuple(alt[0] for alt in g) for g in _repaired(*words).groups] == expected
