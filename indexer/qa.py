@@ -49,6 +49,9 @@ LOCAL_FLOOR = 0.2
 W_LOCAL, W_BIGRAM, W_TYPE, W_CUE, W_NOVEL = 0.45, 0.2, 0.15, 0.1, 0.1
 # A typical case tells what someone did; on equal evidence the rule saying what to do answers.
 LEVEL_FACTOR = {"case": 0.95}
+# Asked what to do (怎么办) or what is allowed (能否), a supervisor needs the rule, not a story that
+# happens to repeat the question's words.
+NORMATIVE_TYPES = {"method": 0.85, "permission": 0.85}
 STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
 
 
@@ -124,7 +127,8 @@ class QuestionAnswerer:
                         covered += 0.5 * weight
                 coverage = covered / total
                 status = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
-                status *= LEVEL_FACTOR.get(meta.get("level", ""), 1.0)
+                if meta.get("level") == "case":
+                    status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
                 score = coverage * (0.55 + 0.45 * doc_score) * status
                 out.append(PassageCandidate(meta, passage, rank, doc_score, coverage, score))
         out.sort(key=lambda c: (-c.score, c.doc_rank))

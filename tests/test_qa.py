@@ -271,3 +271,11 @@ def test_rule_outranks_a_case_that_repeats_it(tmp_path):
     kb = KnowledgeBase(root, tmp_path / "index")
     kb.index()
     assert kb.ask("在联系点要做到的“三个一”包括什么？").answers[0].doc_id == "rule"
+
+
+@pytest.mark.parametrize("question", ["群众满意度不到三分之二怎么办?", "群众满意度不到三分之二的怎么办？",
+                                      "群众满意度不到三分之二，该怎么处理"])
+def test_what_to_do_is_answered_by_the_rule_not_by_a_case(sample_kb, question):
+    top = sample_kb.ask(question).answers[0]
+    assert "要进行补课" in top.text
+    assert top.level != "case"
