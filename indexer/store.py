@@ -23,6 +23,7 @@ from .analysis import PreAnalyzed, TextAnalyzer, Token, WhooshChineseAnalyzer
 from .corpus import atomic_write
 from .errors import IndexBusy, IndexMissing
 from .models import PolicyDoc
+from .postings import FastSegmentWriter, PostedText, PreIndexed, encode_postings
 from .textnorm import normalize_doc_no
 
 SCHEMA_VERSION = 2
@@ -39,8 +40,8 @@ def build_schema(analyzer: TextAnalyzer) -> Schema:
     chinese = WhooshChineseAnalyzer(analyzer)
     return Schema(
         doc_id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(analyzer=chinese, stored=True, phrase=True, field_boost=TITLE_BOOST),
-        content=TEXT(analyzer=chinese, phrase=True),
+        title=PostedText(analyzer=chinese, stored=True, phrase=True, field_boost=TITLE_BOOST),
+        content=PostedText(analyzer=chinese, phrase=True),
         doc_no=ID(stored=True),
         level=ID(stored=True, sortable=True),
         doc_type=ID(stored=True, sortable=True),
@@ -75,24 +76,34 @@ STATUS_BOOST = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
 
 
 def doc_record(doc: PolicyDoc, analyzer: TextAnalyzer, source_hash: str) -> dict:
-    """Return the whoosh record of one document, its passages stored with their term sets."""
-    title_tokens = analyzer.tokens(doc.title, subwords=True)
+    """Return the whoosh record of one document, its passages stored with their term sets.
+
+    Title and content carry finished postings (:mod:`indexer.postings`): each passage is analysed
+    once, for both its stored term set and the content postings.
+    """
+    title_terms, title_positions, _ = analyzer.term_positions(doc.title)
     passages = doc.passages
-    parts = [analyzer.tokens(p.text, subwords=True) for p in passages]
     texts = [p.text for p in passages]
     if doc.summary:
-        parts.append(analyzer.tokens(doc.summary, subwords=True))
         texts.append(doc.summary)
+    terms: list[str] = []
+    positions: list[int] = []
+    term_sets = []
+    pos = 0
+    for text in texts:
+        first = len(terms)
+        analyzer.term_positions(text, True, pos, terms, positions)
+        if len(terms) > first:
+            pos = positions[-1] + 2  # a gap so phrases never span two passages
+        term_sets.append(" " + " ".join(dict.fromkeys(terms[first:])) + " ")
     meta = doc.metadata()
     meta.update(path=doc.path, hash=source_hash, passages=len(passages))
-    stored_passages = [
-        (p.anchor, p.section, p.text, " " + " ".join(dict.fromkeys(t[0] for t in tokens)) + " ")
-        for p, tokens in zip(passages, parts)
-    ]
+    stored_passages = [(p.anchor, p.section, p.text, term_set) for p, term_set in zip(passages, term_sets)]
     record = dict(
         doc_id=doc.id,
-        title=PreAnalyzed(doc.title, title_tokens), _stored_title=doc.title,
-        content=_join_tokens(parts, texts),
+        title=PreIndexed(doc.title, encode_postings(title_terms, title_positions, TITLE_BOOST)),
+        _stored_title=doc.title,
+        content=PreIndexed("\n".join(texts), encode_postings(terms, positions)),
         doc_no=normalize_doc_no(doc.doc_no),
         level=doc.level,
         doc_type=doc.doc_type or "未注明",
@@ -174,7 +185,7 @@ class IndexStore:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                return ix.writer(limitmb=256)
+                return FastSegmentWriter(ix, limitmb=256)
             except LockError:
                 if time.monotonic() > deadline:
                     raise IndexBusy(self.index_dir)
@@ -199,7 +210,7 @@ class IndexStore:
             target.mkdir()
             try:
                 ix = whoosh_index.create_in(str(target), self.schema)
-                writer = ix.writer(limitmb=256)
+                writer = FastSegmentWriter(ix, limitmb=256)
                 passages = 0
                 try:
                     for doc, source_hash in items:
