@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 from whoosh import sorting
 
+from . import whoosh_fixes  # noqa: F401  (search results depend on it)
 from .analysis import TextAnalyzer
 from .highlight import snippet
 from .models import LEVELS, FacetValue, Hit, SearchPage

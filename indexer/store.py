@@ -203,25 +203,43 @@ class IndexStore:
 
     def rebuild(self, items, progress=None) -> int:
         """Build a new generation from ``(doc, hash)`` items and swap it in; return passages."""
+        def build(target: Path) -> int:
+            ix = whoosh_index.create_in(str(target), self.schema)
+            writer = FastSegmentWriter(ix, limitmb=256)
+            passages = 0
+            try:
+                for doc, source_hash in items:
+                    writer.add_document(**doc_record(doc, self.analyzer, source_hash))
+                    passages += len(doc.passages)
+                    if progress:
+                        progress(doc)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            return passages
+        return self._new_generation(build)
+
+    def rebuild_parallel(self, corpus_root, sources, workers: int, progress=None):
+        """Build a new generation from source files with *workers* processes and swap it in.
+
+        :returns: an :class:`indexer.bulk.BuildResult` (indexed documents, problems, passages).
+        """
+        from .bulk import parallel_build
+        segmenter = self.analyzer.segmenter
+        return self._new_generation(lambda target: parallel_build(
+            target, self.schema, corpus_root, segmenter.backend, segmenter._words, sources,
+            workers, progress=progress))
+
+    def _new_generation(self, build):
+        """Run ``build(target_dir)`` in a fresh generation directory, then make it current."""
         with self._write_lock:
             self.index_dir.mkdir(parents=True, exist_ok=True)
             name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
             target = self.index_dir / name
             target.mkdir()
             try:
-                ix = whoosh_index.create_in(str(target), self.schema)
-                writer = FastSegmentWriter(ix, limitmb=256)
-                passages = 0
-                try:
-                    for doc, source_hash in items:
-                        writer.add_document(**doc_record(doc, self.analyzer, source_hash))
-                        passages += len(doc.passages)
-                        if progress:
-                            progress(doc)
-                    writer.commit()
-                except BaseException:
-                    writer.cancel()
-                    raise
+                outcome = build(target)
                 info = {"fingerprint": self.fingerprint, "schema": SCHEMA_VERSION,
                         "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
                 atomic_write(target / "policykb.json", json.dumps(info).encode())
@@ -233,7 +251,7 @@ class IndexStore:
             self._remove_old_generations(keep=name)
             if old is not None and old.name != name:
                 shutil.rmtree(old, ignore_errors=True)
-            return passages
+            return outcome
 
     def _remove_old_generations(self, keep: str) -> None:
         for path in self.index_dir.glob("gen-*"):
