@@ -12,6 +12,7 @@ from . import whoosh_fixes  # noqa: F401  (search results depend on it)
 from .analysis import TextAnalyzer
 from .facets import facet_table
 from .highlight import snippet
+from .phrases import ExactPhrase
 from .models import LEVELS, FacetValue, Hit, SearchPage
 from .query import Filters, ParsedQuery
 from .textnorm import DOC_NO_RE, fold_width, normalize_doc_no
@@ -70,7 +71,7 @@ def _phrase(tokens: list[str], fields=("title", "content")):
         return None
     if len(tokens) == 1:
         return _term(tokens[0], fields)
-    phrases = [Q.Phrase(f, tokens) for f in fields]
+    phrases = [ExactPhrase(f, tokens) for f in fields]
     return phrases[0] if len(phrases) == 1 else Q.Or(phrases)
 
 
@@ -151,8 +152,8 @@ class QueryCompiler:
                 compiled.groups.append([{token}])
                 i += 1
             if len(tokens) > 1:
-                compiled.optional.append(Q.Phrase("content", tokens, boost=2.0))
-                compiled.optional.append(Q.Phrase("title", tokens, boost=2.0))
+                compiled.optional.append(ExactPhrase("content", tokens, boost=2.0))
+                compiled.optional.append(ExactPhrase("title", tokens, boost=2.0))
 
     def _split_aliases(self, text: str):
         """Split *text* into (piece, is_alias) around the longest alias keys it contains."""
