@@ -192,14 +192,36 @@ class IndexStore:
                 time.sleep(0.1)
 
     def stored_state(self) -> dict[str, dict]:
-        """Return path → stored metadata (id, hash) of every indexed document."""
+        """Return path → stored metadata (id, hash) of every indexed document.
+
+        Reading it means unpickling every stored record with its passages (~2 s on the law
+        corpus), so the result is kept for the generation it was read from and carried forward
+        by :meth:`update`.
+        """
+        token = self.generation_token()
+        cached = getattr(self, "_state_cache", None)
+        if cached is not None and cached[0] == token:
+            return {path: dict(value) for path, value in cached[1].items()}
         ix = self.open()
         state = {}
         with ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
                 meta = fields.get("meta") or {}
                 state[meta.get("path", fields["doc_id"])] = {"id": fields["doc_id"], "hash": meta.get("hash")}
-        return state
+        self._state_cache = (token, state)
+        return {path: dict(value) for path, value in state.items()}
+
+    def _carry_state(self, before, add, remove_ids) -> None:
+        """Apply a committed update to the cached state, if it was read from *before*."""
+        cached = getattr(self, "_state_cache", None)
+        self._state_cache = None
+        if cached is None or cached[0] != before:
+            return
+        gone = set(remove_ids) | {doc.id for doc, _ in add}
+        state = {path: value for path, value in cached[1].items() if value["id"] not in gone}
+        for doc, source_hash in add:
+            state[doc.path] = {"id": doc.id, "hash": source_hash}
+        self._state_cache = (self.generation_token(), state)
 
     def rebuild(self, items, progress=None) -> int:
         """Build a new generation from ``(doc, hash)`` items and swap it in; return passages."""
@@ -263,6 +285,7 @@ class IndexStore:
     def update(self, add: list[tuple[PolicyDoc, str]], remove_ids: list[str], progress=None) -> int:
         """Replace the given documents and delete others in one commit; return passages added."""
         with self._write_lock:
+            before = self.generation_token()
             ix = self.open()
             writer = self._writer(ix)
             passages = 0
@@ -278,5 +301,7 @@ class IndexStore:
                 writer.commit(optimize=False)
             except BaseException:
                 writer.cancel()
+                self._state_cache = None
                 raise
+            self._carry_state(before, add, remove_ids)
             return passages
