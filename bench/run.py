@@ -375,8 +375,8 @@ def run(corpus_arg: str | None, quick: bool, out: Path, load_seconds: float, kee
         base = scaled(source, work / "scale-1x", 1)
         if segmenters:
             report["variants"] = {
-                "serial (1 process)": build_ours(base, work / "v-serial", {"POLICYKB_INDEX_WORKERS": "1"}),
-                "jieba segmenter": build_ours(base, work / "v-jieba", {"POLICYKB_SEGMENTER": "jieba"}),
+                "单进程（rjieba）": build_ours(base, work / "v-serial", {"POLICYKB_INDEX_WORKERS": "1"}),
+                "jieba 分词（多进程）": build_ours(base, work / "v-jieba", {"POLICYKB_SEGMENTER": "jieba"}),
             }
             print("变体：", json.dumps(report["variants"], ensure_ascii=False), flush=True)
         report["scales"] = []
