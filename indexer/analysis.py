@@ -184,6 +184,60 @@ class TextAnalyzer:
             self._segment(folded, cursor, len(folded), pos, out, subwords)
         return out
 
+    def term_positions(self, text: str, subwords: bool = True, base: int = 0,
+                       terms: list[str] | None = None, positions: list[int] | None = None
+                       ) -> tuple[list[str], list[int], int]:
+        """Return ``tokens(text, subwords)`` as parallel term and position lists, for indexing.
+
+        The same tokens in the same order as :meth:`tokens` (a test holds them equal), without
+        offsets or tuple objects: the index needs only terms and positions.  Positions start at
+        *base*; results are appended to *terms*/*positions* when given.  Also returns the
+        position after the last token (*base* when there is none).
+        """
+        folded = fold_width(text)
+        terms = [] if terms is None else terms
+        positions = [] if positions is None else positions
+        pos = base
+        cursor = 0
+        for match in _SPECIAL_RE.finditer(folded):
+            mstart = match.start()
+            if mstart > cursor:
+                pos = self._segment_terms(folded[cursor:mstart], pos, terms, positions, subwords)
+            token = _special_token(match)
+            if token:
+                terms.append(token)
+                positions.append(pos)
+                if subwords and match.lastgroup == "number" and token[-1] in "万亿%":
+                    terms.append(token[:-1])
+                    positions.append(pos)
+                pos += 1
+            cursor = match.end()
+        if cursor < len(folded):
+            pos = self._segment_terms(folded[cursor:], pos, terms, positions, subwords)
+        return terms, positions, pos
+
+    def _segment_terms(self, text: str, pos: int, terms: list[str], positions: list[int],
+                       subwords: bool) -> int:
+        cache = self._word_cache
+        get = cache.get
+        add_term = terms.append
+        add_pos = positions.append
+        for word, _, _ in self.segmenter.tokenize(text):
+            info = get(word)
+            if info is None:
+                info = self._word_info(word)
+            norm = info[0]
+            if norm is None:
+                continue
+            add_term(norm)
+            add_pos(pos)
+            if subwords and info[1]:
+                for sub, _ in info[1]:
+                    add_term(sub)
+                    add_pos(pos)
+            pos += 1
+        return pos
+
     def terms(self, text: str) -> list[str]:
         """Return the token texts of *text* (query side: no sub-words)."""
         return [t.text for t in self.tokens(text)]

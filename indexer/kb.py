@@ -9,6 +9,7 @@ from pathlib import Path
 from whoosh import query as Q
 
 from .analysis import Segmenter, TextAnalyzer, default_backend, read_userdict
+from .bulk import MIN_PARALLEL_DOCS, default_workers
 from .catalog import Catalog, Suggestion, term_anchor
 from .corpus import Corpus, derived_id
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
@@ -47,6 +48,9 @@ class KnowledgeBase:
         self._side_cache: dict[str, tuple[float, object]] = {}
         self.instance_dir = Path(instance_dir)
         self._workspace = None
+
+        # Worker processes for full rebuilds of large corpora (POLICYKB_INDEX_WORKERS).
+        self.index_workers = default_workers()
 
     @classmethod
     def from_env(cls, corpus_dir=None, index_dir=None, instance_dir=None) -> "KnowledgeBase":
@@ -129,6 +133,13 @@ class KnowledgeBase:
         removed_paths = [rel for rel in state if rel not in sources]
         if on_start:
             on_start(len(changed))
+        if full and self.index_workers > 1 and len(changed) >= MIN_PARALLEL_DOCS:
+            built = store.rebuild_parallel(self.corpus.root, changed, self.index_workers, progress=progress)
+            problems.extend(built.problems)
+            return IndexReport(
+                files=len(sources), added=len(built.indexed), updated=0, removed=0, unchanged=0,
+                passages=built.passages, seconds=time.perf_counter() - started, rebuilt=True,
+                problems=tuple(problems))
         parsed: list[tuple[PolicyDoc, str]] = []
         seen_ids = {v["id"]: rel for rel, v in state.items() if rel in sources and rel not in {c.relpath for c in changed}}
         for source in changed:

@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 from whoosh import sorting
 
+from . import whoosh_fixes  # noqa: F401  (search results depend on it)
 from .analysis import TextAnalyzer
+from .facets import facet_table
 from .highlight import snippet
+from .phrases import ExactPhrase
 from .models import LEVELS, FacetValue, Hit, SearchPage
 from .query import Filters, ParsedQuery
 from .textnorm import DOC_NO_RE, fold_width, normalize_doc_no
@@ -42,6 +45,12 @@ class CompiledQuery:
             base = Q.AndMaybe(base, Q.Or(self.optional))
         return self._exclude(base)
 
+    def membership(self):
+        """Return the strict query without its score-only phrase boosts."""
+        if not self.required:
+            return Q.Every()
+        return self._exclude(self.required[0] if len(self.required) == 1 else Q.And(self.required))
+
     def loose(self):
         base = Q.Or(self.required + self.optional)
         return self._exclude(base)
@@ -62,7 +71,7 @@ def _phrase(tokens: list[str], fields=("title", "content")):
         return None
     if len(tokens) == 1:
         return _term(tokens[0], fields)
-    phrases = [Q.Phrase(f, tokens) for f in fields]
+    phrases = [ExactPhrase(f, tokens) for f in fields]
     return phrases[0] if len(phrases) == 1 else Q.Or(phrases)
 
 
@@ -143,8 +152,8 @@ class QueryCompiler:
                 compiled.groups.append([{token}])
                 i += 1
             if len(tokens) > 1:
-                compiled.optional.append(Q.Phrase("content", tokens, boost=2.0))
-                compiled.optional.append(Q.Phrase("title", tokens, boost=2.0))
+                compiled.optional.append(ExactPhrase("content", tokens, boost=2.0))
+                compiled.optional.append(ExactPhrase("title", tokens, boost=2.0))
 
     def _split_aliases(self, text: str):
         """Split *text* into (piece, is_alias) around the longest alias keys it contains."""
@@ -195,26 +204,31 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
     started = time.perf_counter()
     compiled = compiler.compile(parsed)
     doc_filter = filter_query(parsed.filters)
-    groupedby = None
-    if with_facets:
-        groupedby = {name: sorting.FieldFacet(name, allow_overlap=(name == "tags"), maptype=sorting.Count)
-                     for name in FACET_FIELDS}
     sortedby = None
     if sort == "date" or not compiled.required:
         sortedby = [sorting.FieldFacet("date", reverse=True)]
     notice = ""
-    results = searcher.search_page(compiled.strict(), page, pagelen=per_page, filter=doc_filter,
-                                   groupedby=groupedby, sortedby=sortedby)
-    if results.total == 0 and len(compiled.required) > 1:
-        results = searcher.search_page(compiled.loose(), page, pagelen=per_page, filter=doc_filter,
-                                       groupedby=groupedby, sortedby=sortedby)
-        if results.total:
+    # Which documents match is found without scoring (the optional phrase boosts never change
+    # it); the total and the facets come from that set and only one page is scored.
+    allowed = set(searcher.docs_for_query(doc_filter)) if doc_filter is not None else None
+    query = compiled.strict()
+    matched = _matching(searcher, compiled.membership(), allowed)
+    if not matched and len(compiled.required) > 1:
+        query = compiled.loose()
+        matched = _matching(searcher, query, allowed)
+        if matched:
             notice = NOTICE_PARTIAL
+    total = len(matched)
+    hit_list = []
+    if total:
+        page_no = min(page, -(-total // per_page))  # past the end: the last page, as whoosh does
+        results = _top(searcher, query, page_no * per_page, sortedby, matched if allowed is not None else None)
+        hit_list = list(results)[(page_no - 1) * per_page:page_no * per_page]
     facets = {}
     if with_facets:
-        raw = results.results
+        counted = facet_table(searcher).counts(matched)
         for name in FACET_FIELDS:
-            counts = raw.groups(name) if name in raw.facet_names() else {}
+            counts = counted.get(name, {})
             values = [FacetValue(str(v), facet_label(name, str(v)), c) for v, c in counts.items()
                       if v not in (None, "", b"")]
             values.sort(key=lambda v: (-v.count, v.value) if name != "year" else (v.value,), reverse=False)
@@ -223,7 +237,7 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
             facets[name] = tuple(values)
     weights = term_weights(searcher, compiled)
     hits = []
-    for hit in results:
+    for hit in hit_list:
         meta = hit["meta"]
         passage = best_passage(hit["passages"], compiled.groups, weights)
         anchor, section, text = passage[:3] if passage else ("", "", meta.get("summary", ""))
@@ -235,9 +249,33 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
             section=section, tags=tuple(meta.get("tags", ())), sample=bool(meta.get("sample")),
         ))
     took = (time.perf_counter() - started) * 1000
-    return SearchPage(query=parsed.text, total=results.total, page=page, per_page=per_page,
+    return SearchPage(query=parsed.text, total=total, page=page, per_page=per_page,
                       took_ms=took, hits=tuple(hits), facets=facets, notice=notice,
                       terms=tuple(sorted(compiled.highlight)))
+
+
+def _top(searcher, query, limit: int, sortedby, allowed: set | None):
+    """Return the top *limit* results, scoring every match.
+
+    whoosh's top-N collector "replaces" matchers with cheaper ones once it knows the lowest score
+    on the heap, and with phrase boosts (AndMaybe) that replacement drops documents that belong
+    in the top N (seen on the law corpus: ranks 5 and 6 of 安全生产 责任制 went missing), so
+    both the replacement and block-quality skipping are turned off.
+    """
+    collector = searcher.collector(limit=limit, sortedby=sortedby, filter=allowed, optimize=False)
+    inner = collector
+    while inner is not None:
+        if hasattr(inner, "replace"):
+            inner.replace = 0
+        inner = getattr(inner, "child", None)
+    searcher.search_with_collector(query, collector)
+    return collector.results()
+
+
+def _matching(searcher, query, allowed: set | None) -> set[int]:
+    """Return the docnums matching *query* (within *allowed* when given)."""
+    docs = set(searcher.docs_for_query(query))
+    return docs & allowed if allowed is not None else docs
 
 
 def term_weights(searcher, compiled: CompiledQuery) -> dict[str, float]:

@@ -23,6 +23,7 @@ from .analysis import PreAnalyzed, TextAnalyzer, Token, WhooshChineseAnalyzer
 from .corpus import atomic_write
 from .errors import IndexBusy, IndexMissing
 from .models import PolicyDoc
+from .postings import FastSegmentWriter, PostedText, PreIndexed, encode_postings
 from .textnorm import normalize_doc_no
 
 SCHEMA_VERSION = 2
@@ -39,8 +40,8 @@ def build_schema(analyzer: TextAnalyzer) -> Schema:
     chinese = WhooshChineseAnalyzer(analyzer)
     return Schema(
         doc_id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(analyzer=chinese, stored=True, phrase=True, field_boost=TITLE_BOOST),
-        content=TEXT(analyzer=chinese, phrase=True),
+        title=PostedText(analyzer=chinese, stored=True, phrase=True, field_boost=TITLE_BOOST),
+        content=PostedText(analyzer=chinese, phrase=True),
         doc_no=ID(stored=True),
         level=ID(stored=True, sortable=True),
         doc_type=ID(stored=True, sortable=True),
@@ -75,24 +76,34 @@ STATUS_BOOST = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
 
 
 def doc_record(doc: PolicyDoc, analyzer: TextAnalyzer, source_hash: str) -> dict:
-    """Return the whoosh record of one document, its passages stored with their term sets."""
-    title_tokens = analyzer.tokens(doc.title, subwords=True)
+    """Return the whoosh record of one document, its passages stored with their term sets.
+
+    Title and content carry finished postings (:mod:`indexer.postings`): each passage is analysed
+    once, for both its stored term set and the content postings.
+    """
+    title_terms, title_positions, _ = analyzer.term_positions(doc.title)
     passages = doc.passages
-    parts = [analyzer.tokens(p.text, subwords=True) for p in passages]
     texts = [p.text for p in passages]
     if doc.summary:
-        parts.append(analyzer.tokens(doc.summary, subwords=True))
         texts.append(doc.summary)
+    terms: list[str] = []
+    positions: list[int] = []
+    term_sets = []
+    pos = 0
+    for text in texts:
+        first = len(terms)
+        analyzer.term_positions(text, True, pos, terms, positions)
+        if len(terms) > first:
+            pos = positions[-1] + 2  # a gap so phrases never span two passages
+        term_sets.append(" " + " ".join(dict.fromkeys(terms[first:])) + " ")
     meta = doc.metadata()
     meta.update(path=doc.path, hash=source_hash, passages=len(passages))
-    stored_passages = [
-        (p.anchor, p.section, p.text, " " + " ".join(dict.fromkeys(t[0] for t in tokens)) + " ")
-        for p, tokens in zip(passages, parts)
-    ]
+    stored_passages = [(p.anchor, p.section, p.text, term_set) for p, term_set in zip(passages, term_sets)]
     record = dict(
         doc_id=doc.id,
-        title=PreAnalyzed(doc.title, title_tokens), _stored_title=doc.title,
-        content=_join_tokens(parts, texts),
+        title=PreIndexed(doc.title, encode_postings(title_terms, title_positions, TITLE_BOOST)),
+        _stored_title=doc.title,
+        content=PreIndexed("\n".join(texts), encode_postings(terms, positions)),
         doc_no=normalize_doc_no(doc.doc_no),
         level=doc.level,
         doc_type=doc.doc_type or "未注明",
@@ -174,43 +185,83 @@ class IndexStore:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                return ix.writer(limitmb=256)
+                return FastSegmentWriter(ix, limitmb=256)
             except LockError:
                 if time.monotonic() > deadline:
                     raise IndexBusy(self.index_dir)
                 time.sleep(0.1)
 
     def stored_state(self) -> dict[str, dict]:
-        """Return path → stored metadata (id, hash) of every indexed document."""
+        """Return path → stored metadata (id, hash) of every indexed document.
+
+        Reading it means unpickling every stored record with its passages (~2 s on the law
+        corpus), so the result is kept for the generation it was read from and carried forward
+        by :meth:`update`.
+        """
+        token = self.generation_token()
+        cached = getattr(self, "_state_cache", None)
+        if cached is not None and cached[0] == token:
+            return {path: dict(value) for path, value in cached[1].items()}
         ix = self.open()
         state = {}
         with ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
                 meta = fields.get("meta") or {}
                 state[meta.get("path", fields["doc_id"])] = {"id": fields["doc_id"], "hash": meta.get("hash")}
-        return state
+        self._state_cache = (token, state)
+        return {path: dict(value) for path, value in state.items()}
+
+    def _carry_state(self, before, add, remove_ids) -> None:
+        """Apply a committed update to the cached state, if it was read from *before*."""
+        cached = getattr(self, "_state_cache", None)
+        self._state_cache = None
+        if cached is None or cached[0] != before:
+            return
+        gone = set(remove_ids) | {doc.id for doc, _ in add}
+        state = {path: value for path, value in cached[1].items() if value["id"] not in gone}
+        for doc, source_hash in add:
+            state[doc.path] = {"id": doc.id, "hash": source_hash}
+        self._state_cache = (self.generation_token(), state)
 
     def rebuild(self, items, progress=None) -> int:
         """Build a new generation from ``(doc, hash)`` items and swap it in; return passages."""
+        def build(target: Path) -> int:
+            ix = whoosh_index.create_in(str(target), self.schema)
+            writer = FastSegmentWriter(ix, limitmb=256)
+            passages = 0
+            try:
+                for doc, source_hash in items:
+                    writer.add_document(**doc_record(doc, self.analyzer, source_hash))
+                    passages += len(doc.passages)
+                    if progress:
+                        progress(doc)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            return passages
+        return self._new_generation(build)
+
+    def rebuild_parallel(self, corpus_root, sources, workers: int, progress=None):
+        """Build a new generation from source files with *workers* processes and swap it in.
+
+        :returns: an :class:`indexer.bulk.BuildResult` (indexed documents, problems, passages).
+        """
+        from .bulk import parallel_build
+        segmenter = self.analyzer.segmenter
+        return self._new_generation(lambda target: parallel_build(
+            target, self.schema, corpus_root, segmenter.backend, segmenter._words, sources,
+            workers, progress=progress))
+
+    def _new_generation(self, build):
+        """Run ``build(target_dir)`` in a fresh generation directory, then make it current."""
         with self._write_lock:
             self.index_dir.mkdir(parents=True, exist_ok=True)
             name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
             target = self.index_dir / name
             target.mkdir()
             try:
-                ix = whoosh_index.create_in(str(target), self.schema)
-                writer = ix.writer(limitmb=256)
-                passages = 0
-                try:
-                    for doc, source_hash in items:
-                        writer.add_document(**doc_record(doc, self.analyzer, source_hash))
-                        passages += len(doc.passages)
-                        if progress:
-                            progress(doc)
-                    writer.commit()
-                except BaseException:
-                    writer.cancel()
-                    raise
+                outcome = build(target)
                 info = {"fingerprint": self.fingerprint, "schema": SCHEMA_VERSION,
                         "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
                 atomic_write(target / "policykb.json", json.dumps(info).encode())
@@ -222,7 +273,7 @@ class IndexStore:
             self._remove_old_generations(keep=name)
             if old is not None and old.name != name:
                 shutil.rmtree(old, ignore_errors=True)
-            return passages
+            return outcome
 
     def _remove_old_generations(self, keep: str) -> None:
         for path in self.index_dir.glob("gen-*"):
@@ -234,6 +285,7 @@ class IndexStore:
     def update(self, add: list[tuple[PolicyDoc, str]], remove_ids: list[str], progress=None) -> int:
         """Replace the given documents and delete others in one commit; return passages added."""
         with self._write_lock:
+            before = self.generation_token()
             ix = self.open()
             writer = self._writer(ix)
             passages = 0
@@ -249,5 +301,7 @@ class IndexStore:
                 writer.commit(optimize=False)
             except BaseException:
                 writer.cancel()
+                self._state_cache = None
                 raise
+            self._carry_state(before, add, remove_ids)
             return passages

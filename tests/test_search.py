@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indexer import QueryError
+from indexer import KnowledgeBase, QueryError
 
 RELEVANCE = yaml.safe_load((Path(__file__).parent / "data" / "relevance.yml").read_text(encoding="utf-8"))
 
@@ -163,3 +163,16 @@ def test_bad_parameters_name_the_parameter(tiny_kb, options, parameter):
     with pytest.raises(QueryError) as info:
         tiny_kb.search("学时", **options)
     assert info.value.parameter == parameter
+
+
+def test_excluded_word_is_excluded_whatever_the_file_order(tmp_path):
+    # The excluded word's first document comes before the first document with the required
+    # word: whoosh 2.7.4 then returned b.md (whoosh-community/whoosh#419).
+    from conftest import write_doc
+    root = tmp_path / "corpus"
+    write_doc(root, "a.md", {"id": "a", "title": "甲", "level": "group"}, "群众满意度不高的要补课。\n")
+    write_doc(root, "b.md", {"id": "b", "title": "乙", "level": "group"}, "学习培训以后组织补课。\n")
+    write_doc(root, "c.md", {"id": "c", "title": "丙", "level": "group"}, "学习培训不少于40学时。\n")
+    kb = KnowledgeBase(root, tmp_path / "index")
+    kb.index()
+    assert [h.id for h in kb.search("学习培训 -补课").hits] == ["c"]
