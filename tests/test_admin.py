@@ -108,6 +108,17 @@ def test_login_sets_a_safe_session_cookie_and_logout_ends_it(site):
     assert client.get("/admin/").status_code == 302
 
 
+def test_logout_ends_the_session_even_for_a_copied_cookie(site):
+    client = site.test_client()
+    assert login(client, "alice", PASSWORD).status_code == 302
+    copy = site.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert copy.get("/admin/").status_code == 200  # the copied cookie works while alice is logged in
+    client.post("/admin/logout", data={"csrf_token": token(client, "/admin/")})
+    response = copy.get("/admin/")
+    assert response.status_code == 302 and response.location.startswith("/admin/login")
+
+
 def test_wrong_password_is_refused_and_recorded(site):
     client = site.test_client()
     client.environ_base["REMOTE_ADDR"] = "10.9.9.9"
