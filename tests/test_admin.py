@@ -301,6 +301,14 @@ def test_hostile_uploads_get_a_chinese_message_and_change_nothing(site, alice, n
     assert corpus_files(site) == before
 
 
+def test_an_upload_too_long_to_save_is_refused_at_once(site, alice, monkeypatch):
+    monkeypatch.setattr("webapp.admin.editor.MAX_BODY_CHARS", 2000)
+    response = _upload(alice, "汇编.txt", "第一条 督导组要深入基层了解情况。\n".encode() * 200)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'name="body"' not in html
+    assert "汇编.txt：正文约" in html and "拆分" in html
+
+
 def test_an_upload_over_the_limit_gets_a_chinese_413_page(site, alice):
     site.config["MAX_CONTENT_LENGTH"], saved = 64 * 1024, site.config["MAX_CONTENT_LENGTH"]
     try:
