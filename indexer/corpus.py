@@ -83,6 +83,30 @@ def _as_list(value, path: str, name: str) -> tuple[str, ...]:
     raise CorpusError(path, name, "应为列表，例如 [学习动员, 督导]。")
 
 
+# PyYAML explains problems in English; office staff get the usual causes in Chinese.
+_YAML_PROBLEMS = (
+    ("could not determine a constructor", "含有不允许的类型标记（以 ! 开头的写法），请删去"),
+    ("mapping values are not allowed", "冒号的位置不对：值里含有“: ”时，请给整个值加上引号"),
+    ("cannot start any token", "含有不能出现在这里的字符（如制表符、@ 或 `），请改用空格或给值加上引号"),
+    ("found undefined alias", "用了未定义的引用（* 开头的写法）"),
+    ("found unexpected end of stream", "引号或括号没有配对"),
+    ("found unknown escape character", "双引号内有无效的反斜杠写法，请改用单引号"),
+    ("expected <block end>", "缩进不一致，同一层的字段请对齐"),
+    ("did not find expected key", "缩进不一致，同一层的字段请对齐"),
+    ("expected ',' or ']'", "方括号列表的写法有误，应为 [甲, 乙]"),
+    ("found duplicate anchor", "重复定义了引用（& 开头的写法）"),
+)
+
+
+def yaml_problem(exc: Exception, first_line: int = 1) -> str:
+    """Return where and why YAML could not be read, as a Chinese phrase (no English)."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"第 {mark.line + first_line} 行" if mark else ""
+    problem = f"{getattr(exc, 'problem', '') or ''} {getattr(exc, 'context', '') or ''}"
+    reason = next((text for key, text in _YAML_PROBLEMS if key in problem), "请检查冒号、引号、括号和缩进")
+    return f"{where}格式错误：{reason}。"
+
+
 def split_front_matter(text: str, path: str = "") -> tuple[dict | None, str]:
     """Split text into (front matter dict or None, body)."""
     match = FRONT_MATTER_RE.match(text)
@@ -91,9 +115,7 @@ def split_front_matter(text: str, path: str = "") -> tuple[dict | None, str]:
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"第 {mark.line + 2} 行" if mark else ""
-        raise CorpusError(path, None, f"头信息（YAML）{line}格式错误：{getattr(exc, 'problem', exc)}")
+        raise CorpusError(path, None, "头信息（YAML）" + yaml_problem(exc, first_line=2))
     if not isinstance(meta, dict):
         raise CorpusError(path, None, "头信息（YAML）应为“字段: 值”的形式。")
     return meta, text[match.end():]
@@ -239,7 +261,7 @@ class Corpus:
                 try:
                     data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
                 except yaml.YAMLError as exc:
-                    raise CorpusError(self.relpath(candidate), None, f"YAML 格式错误：{exc}")
+                    raise CorpusError(self.relpath(candidate), None, "YAML " + yaml_problem(exc))
                 if isinstance(data, dict):
                     merged.update({k: v for k, v in data.items() if k in KNOWN_FIELDS - {"id", "title"}})
         return merged
@@ -300,7 +322,7 @@ class Corpus:
         try:
             return yaml.safe_load(decode_bytes(path.read_bytes(), name))
         except yaml.YAMLError as exc:
-            raise CorpusError(name, None, f"YAML 格式错误：{exc}")
+            raise CorpusError(name, None, "YAML " + yaml_problem(exc))
 
     def userdict_path(self) -> Path:
         return self.root / "userdict.txt"

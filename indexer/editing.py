@@ -7,6 +7,7 @@ leaves the corpus readable; ``KnowledgeBase.index()`` reconciles the index on st
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import uuid
@@ -22,6 +23,8 @@ from .errors import CorpusError, DocumentNotFound, PolicyKBError
 from .history import History, Trash, TrashEntry, VersionInfo
 from .models import LEVELS, STATUSES, PolicyDoc, level_key
 from .textnorm import normalize_doc_no
+
+log = logging.getLogger(__name__)
 
 class EditConflict(PolicyKBError):
     """The document changed since the editor loaded it; nothing was saved."""
@@ -165,8 +168,8 @@ class Workspace:
             fields = self.kb.searcher().document(doc_id=doc_id)
             if fields:
                 candidates.append(fields["meta"]["path"])
-        except PolicyKBError:
-            pass
+        except Exception:  # a missing or damaged index: the corpus scan below still finds the file
+            log.warning("index lookup of %s failed; scanning the corpus", doc_id, exc_info=True)
         for relpath in candidates:
             found = self._try_file(relpath, doc_id)
             if found:
@@ -475,12 +478,15 @@ class Workspace:
             doc, _ = self.corpus.parse(source)
             store.update([(doc, source.hash)], [])
             return True, ""
-        except PolicyKBError as exc:
+        except Exception as exc:  # the file is saved: an index failure of any kind must not hide that
+            if not isinstance(exc, PolicyKBError):
+                log.exception("indexing %s after a save failed", relpath)
+                exc = "索引文件可能已损坏"
             return False, f"文档已保存，但索引暂未更新（{exc}）；下次启动或运行 policykb index 时自动补上。"
 
     def _unindex(self, doc_id: str) -> None:
         try:
             if self.kb.store.is_usable():
                 self.kb.store.update([], [doc_id])
-        except PolicyKBError:
-            pass  # the file is gone; the next reconcile drops the stale entry
+        except Exception:  # the file is gone; the next reconcile drops the stale entry
+            log.warning("removing %s from the index failed", doc_id, exc_info=True)

@@ -108,6 +108,17 @@ def test_login_sets_a_safe_session_cookie_and_logout_ends_it(site):
     assert client.get("/admin/").status_code == 302
 
 
+def test_logout_ends_the_session_even_for_a_copied_cookie(site):
+    client = site.test_client()
+    assert login(client, "alice", PASSWORD).status_code == 302
+    copy = site.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert copy.get("/admin/").status_code == 200  # the copied cookie works while alice is logged in
+    client.post("/admin/logout", data={"csrf_token": token(client, "/admin/")})
+    response = copy.get("/admin/")
+    assert response.status_code == 302 and response.location.startswith("/admin/login")
+
+
 def test_wrong_password_is_refused_and_recorded(site):
     client = site.test_client()
     client.environ_base["REMOTE_ADDR"] = "10.9.9.9"
@@ -288,6 +299,14 @@ def test_hostile_uploads_get_a_chinese_message_and_change_nothing(site, alice, n
     error = re.search(r'class="form-error" role="alert">([^<]+)<', html).group(1)
     assert re.search(r"[\u4e00-\u9fff]", error) and message in error and "Traceback" not in html
     assert corpus_files(site) == before
+
+
+def test_an_upload_too_long_to_save_is_refused_at_once(site, alice, monkeypatch):
+    monkeypatch.setattr("webapp.admin.editor.MAX_BODY_CHARS", 2000)
+    response = _upload(alice, "汇编.txt", "第一条 督导组要深入基层了解情况。\n".encode() * 200)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'name="body"' not in html
+    assert "汇编.txt：正文约" in html and "拆分" in html
 
 
 def test_an_upload_over_the_limit_gets_a_chinese_413_page(site, alice):

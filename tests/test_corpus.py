@@ -1,6 +1,8 @@
 """Reading the corpus: encodings, front matter, derived metadata and clear problems."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from indexer.corpus import Corpus, parse_document
@@ -117,3 +119,19 @@ def test_seed_speech_is_included_verbatim():
     doc, _ = parse_document(doc_path.read_text(encoding="utf-8"), "x.md")
     assert doc.title == "在先进性教育活动督导工作骨干培训班上的讲话" and doc.level == "group"
     assert doc.body == seed.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("front, words", [
+    ("title: !!python/object/apply:os.system [\"ls\"]\n", "不允许的类型标记"),
+    ("title: 关于: 通知\n", "冒号"),
+    ("title: \"未闭合\n", "配对"),
+    ("title: 甲\n  level: central\n", "第"),
+    ("tags: [甲, 乙\n", "方括号"),
+])
+def test_front_matter_yaml_errors_are_chinese_sentences(front, words):
+    from indexer.corpus import split_front_matter
+    with pytest.raises(CorpusError) as err:
+        split_front_matter("---\n" + front + "---\n正文\n", "a.md")
+    message = str(err.value)
+    assert words in message and "格式错误" in message
+    assert not re.search(r"[A-Za-z]{4,}", message.replace("YAML", "")), message

@@ -132,3 +132,20 @@ def test_ids_and_paths_cannot_escape_the_corpus(kb, tmp_path):
         kb.load_document("../a")
     with pytest.raises(FieldError):
         kb.history("..")
+
+
+def test_a_save_survives_an_index_that_fails_in_any_way(kb, monkeypatch):
+    """The file is written first: a damaged index (any exception) leaves a notice, never an error."""
+    result = kb.create_document(NEW, BODY, "alice")
+    loaded = kb.load_document(result.id)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("zlib error -5 while reading a segment")
+    monkeypatch.setattr(kb.store, "update", broken)
+    monkeypatch.setattr(kb, "searcher", broken)
+    saved = kb.update_document(result.id, loaded.meta, loaded.body + "补充一段。\n", "bob", loaded.version)
+    assert not saved.indexed and "文档已保存" in saved.notice and "下次启动" in saved.notice
+    assert "补充一段" in (kb.corpus.root / saved.path).read_text(encoding="utf-8")
+    assert kb.history(result.id)[0].version.author == "bob"
+    entry = kb.delete_document(result.id, "bob")
+    assert not (kb.corpus.root / saved.path).exists() and entry.doc_id == result.id

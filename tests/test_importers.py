@@ -79,12 +79,19 @@ def test_md_with_and_without_front_matter():
     (b"%PDF-1.4\n1 0 obj <<>> garbage", "a.pdf", "broken", "损坏"),
     (b"PK\x03\x04 truncated zip", "a.docx", "broken", "损坏"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "a.doc", "unsupported", ".docx"),
+    ("第一条 看起来像文本。".encode(), "setup.exe", "unsupported", "不支持 .exe"),
+    (b"@echo off\r\ndel /s /q C:\\*\r\n", "run.bat", "unsupported", "不支持 .bat"),
+    ("<html><body><script>alert(1)</script>通知</body></html>".encode(), "通知.html", "unsupported", "网页"),
 ])
 def test_hostile_or_broken_files_get_a_chinese_reason(data, name, reason, words):
     with pytest.raises(ImportRefused) as err:
         convert_bytes(data, name)
     assert err.value.reason == reason and words in str(err.value)
     assert name in str(err.value)
+
+
+def test_a_text_file_without_a_suffix_is_read_as_plain_text():
+    assert "请于月底前报送" in convert_bytes("关于报送的通知\n请于月底前报送。\n".encode(), "通知").body
 
 
 def test_zip_bomb_refused_before_parsing():

@@ -313,11 +313,22 @@ def test_session_cookie_settings_and_secret_key(tmp_path, monkeypatch, sample_kb
     assert not (tmp_path / "i2" / "secret_key").exists()
 
 
-def test_missing_index_is_a_503_sentence(tmp_path):
+def test_missing_index_is_built_from_the_corpus_on_the_first_request(tmp_path):
     app = create_app({"CORPUS_DIR": str(SAMPLE_CORPUS), "INDEX_DIR": str(tmp_path / "none"),
                       "INSTANCE_PATH": str(tmp_path / "inst")})
+    response = app.test_client().get("/search?q=" + quote("第32条"))
+    assert response.status_code == 200 and "sheng-2005-dudao-banfa" in response.get_data(as_text=True)
+
+
+def test_an_index_that_cannot_be_built_is_a_503_sentence(tmp_path):
+    (tmp_path / "blocked").write_text("not a directory", encoding="utf-8")
+    app = create_app({"CORPUS_DIR": str(SAMPLE_CORPUS), "INDEX_DIR": str(tmp_path / "blocked" / "index"),
+                      "INSTANCE_PATH": str(tmp_path / "inst")})
     response = app.test_client().get("/search?q=x")
-    assert response.status_code == 503 and "索引尚未建立" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and "policykb index --rebuild" in html and "Traceback" not in html
+    api = app.test_client().get("/api/search?q=x")
+    assert api.status_code == 503 and "自动重建没有成功" in api.get_json()["error"]
 
 
 # -- JSON API ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -167,3 +168,43 @@ class LoginThrottle:
     def succeeded(self, name: str) -> None:
         with self.db.connect() as conn:
             conn.execute("DELETE FROM login_failures WHERE key = ?", (f"user:{name.strip().lower()}",))
+
+
+class Sessions:
+    """Server-side record of each login, so that logging out ends it even if the cookie was copied.
+
+    The session cookie is signed but lives in the browser; without this table a cookie taken
+    from a shared office computer would stay valid for SESSION_HOURS after 退出.
+    """
+
+    def __init__(self, db: Database, max_age: int):
+        self.db = db
+        self.max_age = max_age
+
+    @staticmethod
+    def _key(session_id: str) -> str:
+        return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+    def start(self, user: str) -> str:
+        """Record a new login and return its id (kept in the signed cookie)."""
+        session_id = secrets.token_urlsafe(32)
+        now = time.time()
+        with self.db.connect() as conn:
+            conn.execute("DELETE FROM sessions WHERE started < ?", (now - self.max_age,))
+            conn.execute("INSERT INTO sessions VALUES (?, ?, ?)", (self._key(session_id), user, now))
+        return session_id
+
+    def alive(self, session_id: str | None, user: str) -> bool:
+        """Tell whether *session_id* is a current login of *user*."""
+        if not session_id:
+            return False
+        with self.db.connect() as conn:
+            row = conn.execute("SELECT started FROM sessions WHERE id = ? AND user = ?",
+                               (self._key(str(session_id)), user)).fetchone()
+        return bool(row) and row["started"] >= time.time() - self.max_age
+
+    def end(self, session_id: str | None) -> None:
+        """Forget one login (退出)."""
+        if session_id:
+            with self.db.connect() as conn:
+                conn.execute("DELETE FROM sessions WHERE id = ?", (self._key(str(session_id)),))

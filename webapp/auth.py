@@ -76,6 +76,7 @@ def login():
     session.permanent = True
     session["user"] = user.name
     session["stamp"] = user.session_stamp
+    session["sid"] = office.sessions.start(user.name)
     g.user = user
     record("login", detail=user.role_label)
     flash(f"欢迎，{user.name}。", "success")
@@ -87,6 +88,7 @@ def logout():
     """End the session."""
     if g.user is not None:
         record("logout")
+    get_office().sessions.end(session.get("sid"))
     session.clear()
     flash("已退出登录。", "success")
     return redirect(url_for("search.home"))
@@ -97,9 +99,11 @@ def _load_user() -> None:
     name = session.get("user")
     if not name:
         return
-    user = get_office().accounts.get(name)
-    if user is None or session.get("stamp") != user.session_stamp:
-        session.clear()  # account removed or password changed elsewhere
+    office = get_office()
+    user = office.accounts.get(name)
+    if user is None or session.get("stamp") != user.session_stamp or \
+            not office.sessions.alive(session.get("sid"), user.name):
+        session.clear()  # account removed, password changed elsewhere, or logged out (even if the cookie was copied)
         return
     g.user = user
 

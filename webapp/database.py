@@ -1,4 +1,4 @@
-"""The site's own SQLite database (accounts, login throttle, audit log) in the instance directory.
+"""The site's own SQLite database (accounts, sessions, login throttle, audit log) in the instance directory.
 
 One short-lived connection per operation: waitress serves requests on threads and SQLite
 connections must not cross threads; WAL mode lets readers run while one writer commits.
@@ -24,6 +24,11 @@ CREATE TABLE IF NOT EXISTS login_failures (
     at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    user TEXT NOT NULL,
+    started REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,

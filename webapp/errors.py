@@ -6,7 +6,9 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer import PolicyKBError
+from indexer import IndexMissing, PolicyKBError
+
+from .recovery import IndexUnavailable, answer_again
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ TITLES = {400: "参数有误", 404: "找不到页面", 503: "暂时不可用"}
 
 def describe(error: Exception) -> tuple[int, str]:
     """Return (HTTP status, Chinese sentence) for any exception."""
-    if isinstance(error, PolicyKBError):
+    if isinstance(error, (PolicyKBError, IndexUnavailable)):
         return error.status, str(error)
     if isinstance(error, HTTPException):
         status = error.code or 500
@@ -44,6 +46,14 @@ def describe(error: Exception) -> tuple[int, str]:
 
 
 def handle(error: Exception):
+    if isinstance(error, IndexMissing) or not isinstance(error, (PolicyKBError, HTTPException)):
+        try:
+            answered = answer_again(error)
+        except Exception as exc:  # IndexUnavailable, or the view failing in another way
+            error = exc
+        else:
+            if answered is not None:
+                return answered
     status, message = describe(error)
     if request.path.startswith("/api/"):
         response = jsonify(error=message)

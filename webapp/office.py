@@ -9,7 +9,7 @@ from flask import Flask, current_app, g, request
 
 from indexer.editing import Workspace
 
-from .accounts import Accounts, LoginThrottle
+from .accounts import Accounts, LoginThrottle, Sessions
 from .audit import AuditLog
 from .database import Database
 
@@ -34,6 +34,7 @@ class Office:
     throttle: LoginThrottle
     audit: AuditLog
     workspace: Workspace
+    sessions: Sessions
 
 
 def _env_value(raw: str, default):
@@ -65,7 +66,7 @@ def build(app: Flask, kb) -> Office:
     lock = int(app.config["LOGIN_LOCK_MINUTES"]) * 60
     office = Office(db, Accounts(db), LoginThrottle(db, int(app.config["LOGIN_MAX_FAILURES"]),
                                                     int(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]), lock),
-                    AuditLog(db), workspace)
+                    AuditLog(db), workspace, Sessions(db, int(app.config["SESSION_HOURS"]) * 3600))
     app.extensions["policykb.office"] = office
     return office
 

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from .errors import ImportRefused
 
 SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".markdown")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")  # and files without a suffix, read as plain text
 OLD_OFFICE = (".doc", ".wps", ".xls", ".xlsx", ".ppt", ".pptx", ".rtf")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -44,6 +45,11 @@ def sniff(data: bytes, filename: str = "") -> str:
         raise ImportRefused("unsupported", f"不支持 {suffix} 文件，可导入的格式：.docx、.pdf、.txt、.md。", filename)
     if b"\x00" in data[:8192]:
         raise ImportRefused("unsupported", "这不是文本文件（含有二进制内容），可导入的格式：.docx、.pdf、.txt、.md。", filename)
+    if suffix in (".html", ".htm", ".mht", ".mhtml"):
+        raise ImportRefused("unsupported", "不支持网页文件，请在浏览器中打开后把正文复制到记事本，另存为 .txt 再导入。", filename)
+    if suffix and suffix not in TEXT_SUFFIXES:
+        # a program, script or unknown format whose bytes happen to look like text
+        raise ImportRefused("unsupported", f"不支持 {suffix} 文件，可导入的格式：.docx、.pdf、.txt、.md。", filename)
     return "md" if suffix in (".md", ".markdown") else "txt"
 
 

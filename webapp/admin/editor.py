@@ -96,6 +96,11 @@ def upload():
     except ImportRefused as exc:
         return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, max_mb=max_mb,
                                error=str(exc)), exc.status
+    if len(draft.body) > MAX_BODY_CHARS:
+        # the form could never be saved: say so now instead of loading megabytes into the browser
+        return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, max_mb=max_mb,
+                               error=f"{draft.source_name}：正文约 {len(draft.body) // 10000} 万字，超过单篇文档上限 "
+                                     f"{MAX_BODY_CHARS // 10000} 万字，没有保存任何东西。请把文件拆分成几篇后分别上传。"), 422
     meta = dict(draft.meta)
     if level in dict(LEVEL_CHOICES):
         meta["level"] = level

@@ -1,0 +1,82 @@
+"""A damaged or deleted index is rebuilt from the corpus while the site runs; readers see pages."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from indexer import KnowledgeBase
+from webapp import create_app
+
+from webapp.office import get_office
+
+from admin_helpers import login, token
+
+
+def _damage(index_dir) -> None:
+    """Overwrite every index file with bytes from another world (as a bad copy or disk would)."""
+    for path in index_dir.rglob("*"):
+        if path.is_file() and (path.suffix in (".seg", ".toc")):
+            path.write_bytes(b"\x89garbage" * 7)
+
+
+@pytest.fixture
+def site(tiny_corpus, tmp_path):
+    kb = KnowledgeBase(tiny_corpus, tmp_path / "index", instance_dir=tmp_path / "var")
+    kb.index()
+    return tmp_path
+
+
+def _app(tiny_corpus, tmp_path):
+    kb = KnowledgeBase(tiny_corpus, tmp_path / "index", instance_dir=tmp_path / "var")
+    return create_app({"KB": kb, "INSTANCE_PATH": str(tmp_path / "var")})
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/search?q=学时", "关于学习培训的规定"),
+    ("/documents/rule-a", "学习培训的时间一般不少于40学时"),
+    ("/", "3 篇"),
+])
+def test_a_damaged_index_is_rebuilt_and_the_page_shown(tiny_corpus, site, path, expected):
+    _damage(site / "index")
+    client = _app(tiny_corpus, site).test_client()
+    response = client.get(path)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert expected in html
+    assert client.get("/search?q=学时").status_code == 200
+
+
+def test_the_api_answers_after_a_damaged_index_is_rebuilt(tiny_corpus, site):
+    _damage(site / "index")
+    response = _app(tiny_corpus, site).test_client().get("/api/search?q=学时")
+    assert response.status_code == 200
+    assert "rule-a" in [hit["id"] for hit in response.get_json()["hits"]]
+
+
+@pytest.mark.xfail(strict=True, reason="KnowledgeBase.searcher() keeps a closed searcher when store.open() "
+                   "raises after cached.close(); every later call in that thread raises ReaderClosed "
+                   "(indexer/kb.py, owned by the performance branch: set local.searcher = None after close)")
+def test_an_index_deleted_while_the_site_runs_is_rebuilt(tiny_corpus, site):
+    client = _app(tiny_corpus, site).test_client()
+    assert client.get("/search?q=学时").status_code == 200
+    shutil.rmtree(site / "index")
+    response = client.get("/search?q=学时")
+    assert response.status_code == 200 and "关于学习培训的规定" in response.get_data(as_text=True)
+
+
+def test_a_form_sent_while_the_index_is_damaged_never_shows_a_traceback_and_repairs_the_index(
+        tiny_corpus, site):
+    _damage(site / "index")
+    app = _app(tiny_corpus, site)
+    with app.app_context():
+        get_office().accounts.add("alice", "editor", "correct horse 9")
+    client = app.test_client()
+    assert login(client, "alice", "correct horse 9").status_code == 302
+    response = client.post("/admin/documents/rule-a/status",
+                           data={"csrf_token": token(client, "/admin/new"), "status": "已废止"})
+    html = response.get_data(as_text=True)
+    assert response.status_code in (302, 503), html
+    if response.status_code == 503:
+        assert "已从语料库自动重建" in html
+    assert client.get("/search?q=学时").status_code == 200
