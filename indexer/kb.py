@@ -195,6 +195,7 @@ class KnowledgeBase:
         if cached is not None and local.token == token:
             return cached
         if cached is not None:
+            local.searcher = None  # never hand out a closed searcher if reopening fails
             cached.close()
         ix = store.open()
         local.searcher = ix.searcher()

@@ -54,9 +54,6 @@ def test_the_api_answers_after_a_damaged_index_is_rebuilt(tiny_corpus, site):
     assert "rule-a" in [hit["id"] for hit in response.get_json()["hits"]]
 
 
-@pytest.mark.xfail(strict=True, reason="KnowledgeBase.searcher() keeps a closed searcher when store.open() "
-                   "raises after cached.close(); every later call in that thread raises ReaderClosed "
-                   "(indexer/kb.py, owned by the performance branch: set local.searcher = None after close)")
 def test_an_index_deleted_while_the_site_runs_is_rebuilt(tiny_corpus, site):
     client = _app(tiny_corpus, site).test_client()
     assert client.get("/search?q=学时").status_code == 200
