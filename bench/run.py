@@ -265,7 +265,7 @@ def load_test(corpus: Path, index: Path, doc_ids: list[str], seconds: float = 30
                     return {"skipped": "服务器未能启动：" + server.stderr.read().decode(errors="replace")[-300:]}
                 time.sleep(0.2)
         paths = [f"/search?q={urllib.parse.quote(q)}" for q in QUERIES]
-        paths += [f"/ask?q={urllib.parse.quote(q)}" for q in QUESTIONS[:10]]
+        paths += [f"/api/ask?q={urllib.parse.quote(q)}" for q in QUESTIONS[:10]]
         paths += [f"/documents/{urllib.parse.quote(d)}" for d in doc_ids[:20]]
         lock = threading.Lock()
         stats = {"n": 0, "errors": 0, "not_found": 0, "by_kind": {}}
@@ -481,9 +481,13 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"), help="Markdown 报告路径")
     parser.add_argument("--load-seconds", type=float, default=None, help="负载测试时长（默认 30，--quick 为 5）")
     parser.add_argument("--json", help="另存全部数字为 JSON")
+    parser.add_argument("--scales", help="规模倍数，逗号分隔（默认 1,2,4；--quick 为 1,2）")
+    parser.add_argument("--no-variants", action="store_true", help="不构建单进程和 jieba 两个对照变体")
     args = parser.parse_args(argv)
     load_seconds = args.load_seconds if args.load_seconds is not None else (5 if args.quick else 30)
-    report = run(args.corpus, args.quick, Path(args.out), load_seconds)
+    factors = tuple(int(x) for x in args.scales.split(",")) if args.scales else None
+    report = run(args.corpus, args.quick, Path(args.out), load_seconds, factors=factors,
+                 segmenters=not args.no_variants)
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"报告已写入 {args.out}")
