@@ -213,8 +213,11 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
     # it); the total and the facets come from that set and only one page is scored.
     allowed = set(searcher.docs_for_query(doc_filter)) if doc_filter is not None else None
     query = compiled.strict()
-    fast = sortedby is None and (not compiled.optional or bonus_bound(compiled.required, compiled.optional) is not None)
-    found = required_scores(searcher, compiled.required, compiled.excluded, allowed, compiled.optional) if fast else None
+    # Plain-word queries ranked by relevance are scored from cached postings (indexer.ranking).
+    fast = sortedby is None and (not compiled.optional
+                                 or bonus_bound(compiled.required, compiled.optional) is not None)
+    found = (required_scores(searcher, compiled.required, compiled.excluded, allowed, compiled.optional)
+             if fast else None)
     scores, bounds, bonus = found if found is not None else (None, None, None)
     matched = set(scores) if scores is not None else _matching(searcher, compiled.membership(), allowed)
     if not matched and len(compiled.required) > 1:
@@ -226,6 +229,7 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
     hit_list = []
     if total:
         page_no = min(page, -(-total // per_page))  # past the end: the last page, as whoosh does
+        # Phrase boosts are checked only where they can change the page (indexer.ranking).
         bound = bonus_bound(compiled.required, compiled.optional) if sortedby is None and not notice else None
         if scores is not None and not notice:
             results = top_two_stage(searcher, scores, compiled.optional, page_no * per_page, bound, bounds, bonus)
