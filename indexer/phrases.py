@@ -12,16 +12,49 @@ from whoosh.query import Phrase, SpanNear2, Term
 from whoosh.query.spans import Span
 
 
+def adjacent(ms) -> int | None:
+    """Return the last position of the first occurrence of the phrase, or None.
+
+    *ms* are the phrase words' term matchers, all on the same document.
+    """
+    return adjacent_positions([m.value_as("positions") for m in ms])
+
+
+def adjacent_positions(positions: list) -> int | None:
+    """Like :func:`adjacent`, from each word's position list."""
+    ends = set(positions[0])
+    for found in positions[1:]:
+        ends = {p + 1 for p in ends}.intersection(found)
+        if not ends:
+            return None
+    return min(ends)
+
+
+def phrase_term_matchers(phrase, searcher, context) -> list | None:
+    """Return the term matchers of *phrase*'s words, or None when one word is not in the index."""
+    fieldname = phrase.fieldname
+    if fieldname not in searcher.schema:
+        return None
+    field = searcher.schema[fieldname]
+    reader = searcher.reader()
+    matchers = []
+    for word in phrase.words:
+        try:
+            word = field.to_bytes(word)
+        except ValueError:
+            return None
+        if (fieldname, word) not in reader:
+            return None
+        matchers.append(Term(fieldname, word).matcher(searcher, context))
+    return matchers
+
+
 class _AdjacentMatcher(SpanNear2.SpanNear2Matcher):
     def _get_spans(self):
-        ms = self.ms
-        ends = set(ms[0].value_as("positions"))
-        for m in ms[1:]:
-            ends = {p + 1 for p in ends}.intersection(m.value_as("positions"))
-            if not ends:
-                return []
-        last = min(ends)
-        return [Span(last - len(ms) + 1, last)]
+        last = adjacent(self.ms)
+        if last is None:
+            return []
+        return [Span(last - len(self.ms) + 1, last)]
 
 
 class ExactPhrase(Phrase):
@@ -30,20 +63,9 @@ class ExactPhrase(Phrase):
     def matcher(self, searcher, context=None):
         if self.slop != 1:
             return super().matcher(searcher, context)
-        fieldname = self.fieldname
-        if fieldname not in searcher.schema:
+        matchers = phrase_term_matchers(self, searcher, context)
+        if not matchers:
             return matching.NullMatcher()
-        field = searcher.schema[fieldname]
-        reader = searcher.reader()
-        matchers = []
-        for word in self.words:
-            try:
-                word = field.to_bytes(word)
-            except ValueError:
-                return matching.NullMatcher()
-            if (fieldname, word) not in reader:
-                return matching.NullMatcher()
-            matchers.append(Term(fieldname, word).matcher(searcher, context))
         m = _AdjacentMatcher(matchers, slop=1, ordered=True, mindist=1)
         if self.boost != 1.0:
             m = matching.WrappingMatcher(m, boost=self.boost)

@@ -251,10 +251,15 @@ class QuestionAnswerer:
             if any(c.candidate is item.candidate and c.start < item.end and item.start < c.end for c in chosen):
                 continue
             chosen.append(item)
+        # Chosen passages first, then the rest in order; deduplicated by identity (each candidate
+        # is one passage of one document), since comparing dataclasses field by field against
+        # the growing list was quadratic: ~1.6 million comparisons per 12 questions on the law corpus.
         ranking = []
-        for item in chosen + [SentenceCandidate(c, 0, 0, 0, 0, [], []) for c in candidates]:
-            if item.candidate not in ranking:
-                ranking.append(item.candidate)
+        seen = set()
+        for candidate in [item.candidate for item in chosen] + candidates:
+            if id(candidate) not in seen:
+                seen.add(id(candidate))
+                ranking.append(candidate)
         floor = MIN_EVIDENCE_UNKNOWN if unknown else MIN_EVIDENCE
         answers = [self.render(question, item) for item in chosen
                    if item.evidence >= floor and item.score >= MIN_SCORE]

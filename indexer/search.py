@@ -13,6 +13,7 @@ from .analysis import TextAnalyzer
 from .facets import facet_table
 from .highlight import snippet
 from .phrases import ExactPhrase
+from .ranking import bonus_bound, required_by_matcher, required_scores, top_two_stage
 from .models import LEVELS, FacetValue, Hit, SearchPage
 from .query import Filters, ParsedQuery
 from .textnorm import DOC_NO_RE, fold_width, normalize_doc_no
@@ -212,7 +213,13 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
     # it); the total and the facets come from that set and only one page is scored.
     allowed = set(searcher.docs_for_query(doc_filter)) if doc_filter is not None else None
     query = compiled.strict()
-    matched = _matching(searcher, compiled.membership(), allowed)
+    # Plain-word queries ranked by relevance are scored from cached postings (indexer.ranking).
+    fast = sortedby is None and (not compiled.optional
+                                 or bonus_bound(compiled.required, compiled.optional) is not None)
+    found = (required_scores(searcher, compiled.required, compiled.excluded, allowed, compiled.optional)
+             if fast else None)
+    scores, bounds, bonus = found if found is not None else (None, None, None)
+    matched = set(scores) if scores is not None else _matching(searcher, compiled.membership(), allowed)
     if not matched and len(compiled.required) > 1:
         query = compiled.loose()
         matched = _matching(searcher, query, allowed)
@@ -222,7 +229,15 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
     hit_list = []
     if total:
         page_no = min(page, -(-total // per_page))  # past the end: the last page, as whoosh does
-        results = _top(searcher, query, page_no * per_page, sortedby, matched if allowed is not None else None)
+        # Phrase boosts are checked only where they can change the page (indexer.ranking).
+        bound = bonus_bound(compiled.required, compiled.optional) if sortedby is None and not notice else None
+        if scores is not None and not notice:
+            results = top_two_stage(searcher, scores, compiled.optional, page_no * per_page, bound, bounds, bonus)
+        elif bound is not None:
+            results = top_two_stage(searcher, required_by_matcher(searcher, compiled.membership(), matched),
+                                    compiled.optional, page_no * per_page, bound)
+        else:
+            results = _top(searcher, query, page_no * per_page, sortedby, matched if allowed is not None else None)
         hit_list = list(results)[(page_no - 1) * per_page:page_no * per_page]
     facets = {}
     if with_facets:
