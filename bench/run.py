@@ -176,30 +176,26 @@ def percentiles(values_ms: list[float]) -> dict:
             "p95": values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))], "max": values[-1]}
 
 
+def _warm_latency(call, items, reps: int) -> dict:
+    """Call once to warm up, then time *call* on every item *reps* times (milliseconds)."""
+    call(items[0])
+    times = []
+    for _ in range(reps):
+        for item in items:
+            started = time.perf_counter()
+            call(item)
+            times.append((time.perf_counter() - started) * 1000)
+    return percentiles(times)
+
+
 def search_latency(kb, queries=QUERIES, reps: int = 3) -> dict:
     """Warm search-with-snippets latency (first page, facets on) over *queries*."""
-    kb.search(queries[0])
-    times = []
-    for _ in range(reps):
-        for query in queries:
-            started = time.perf_counter()
-            kb.search(query)
-            times.append((time.perf_counter() - started) * 1000)
-    return percentiles(times)
+    return _warm_latency(kb.search, queries, reps)
 
 
-def ask_latency(kb, questions=QUESTIONS, reps: int = 2) -> dict | None:
-    """Warm ask latency, or None while ``KnowledgeBase.ask`` does not exist."""
-    if not hasattr(kb, "ask"):
-        return None
-    kb.ask(questions[0])
-    times = []
-    for _ in range(reps):
-        for question in questions:
-            started = time.perf_counter()
-            kb.ask(question)
-            times.append((time.perf_counter() - started) * 1000)
-    return percentiles(times)
+def ask_latency(kb, questions=QUESTIONS, reps: int = 2) -> dict:
+    """Warm ask latency over *questions*."""
+    return _warm_latency(kb.ask, questions, reps)
 
 
 def incremental(kb, corpus: Path) -> dict:
@@ -447,7 +443,7 @@ def render(report: dict) -> str:
               "|---|---|---|---|---|---|---|---|---|"]
     for s in report["scales"]:
         b, q, a, inc = s.get("build", {}), s.get("search", {}), s.get("ask"), s.get("incremental", {})
-        ask = "未提供（KnowledgeBase.ask 尚未实现）" if a is None else f"{_f(a.get('p50'))} / {_f(a.get('p95'))} / {_f(a.get('max'))}"
+        ask = f"{_f(a.get('p50'))} / {_f(a.get('p95'))} / {_f(a.get('max'))}"
         lines.append(
             f"| {s['factor']}× | {s['files']} | {_f(b.get('seconds'))} | {_f(b.get('peak_mb'), '{:.0f}')} | "
             f"{_f(b.get('index_mb'), '{:.0f}')} | {_f(q.get('p50'))} / {_f(q.get('p95'))} / {_f(q.get('max'))} | {ask} | "

@@ -119,25 +119,30 @@ def _style_chain(style):
         seen += 1
 
 
+def _outline_level(ppr) -> int | None:
+    """Return 1-6 from a ``w:outlineLvl`` (0 for body-text levels), or None when absent."""
+    if ppr is None:
+        return None
+    outline = ppr.find(f"{W}outlineLvl")
+    if outline is None:
+        return None
+    level = int(outline.get(f"{W}val", "9"))
+    return level + 1 if level < 6 else 0
+
+
 def heading_level(paragraph) -> int:
     """Return 1-6 for a heading paragraph (outline level or heading style), else 0."""
-    ppr = paragraph._p.pPr
-    if ppr is not None:
-        outline = ppr.find(f"{W}outlineLvl")
-        if outline is not None:
-            level = int(outline.get(f"{W}val", "9"))
-            return level + 1 if level < 6 else 0
+    level = _outline_level(paragraph._p.pPr)
+    if level is not None:
+        return level
     try:
         style = paragraph.style
     except (KeyError, ValueError):
         style = None
     for st in _style_chain(style):
-        spr = st.element.pPr
-        if spr is not None:
-            outline = spr.find(f"{W}outlineLvl")
-            if outline is not None:
-                level = int(outline.get(f"{W}val", "9"))
-                return level + 1 if level < 6 else 0
+        level = _outline_level(st.element.pPr)
+        if level is not None:
+            return level
         name = (st.name or "").strip()
         match = _HEADING_NAME_RE.match(name)
         if match:
