@@ -228,94 +228,129 @@ def cold_start(corpus: Path, index: Path) -> dict:
 
 
 # -- load test ----------------------------------------------------------------------------------
-def has_serve() -> bool:
-    run = subprocess.run(POLICYKB + ["serve", "--help"], capture_output=True, text=True, cwd=ROOT)
-    return run.returncode == 0
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def load_test(corpus: Path, index: Path, doc_ids: list[str], seconds: float = 30, clients: int = 20,
-              max_requests: int = 200_000) -> dict:
-    """Serve the site with ``policykb serve`` on loopback and drive mixed traffic for *seconds*."""
-    if not has_serve():
-        return {"skipped": "policykb serve 尚不存在（网站由另一任务开发中），未测。"}
+def start_server(corpus: Path, index: Path, env: dict | None = None):
+    """Start ``policykb serve`` on a free loopback port; return (process, port) or (None, reason).
+
+    The server's messages go to a log file next to the index: an unread pipe fills up with
+    waitress's queue warnings under load and then blocks the server.
+    """
     port = _free_port()
-    help_text = subprocess.run(POLICYKB + ["serve", "--help"], capture_output=True, text=True, cwd=ROOT).stdout
-    cmd = POLICYKB + ["serve", "--corpus", str(corpus), "--index", str(index), "--port", str(port)]
-    if "--host" in help_text:
-        cmd += ["--host", "127.0.0.1"]
-    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    return {"skipped": "服务器未能启动：" + server.stderr.read().decode(errors="replace")[-300:]}
-                time.sleep(0.2)
-        paths = [f"/search?q={urllib.parse.quote(q)}" for q in QUERIES]
-        paths += [f"/api/ask?q={urllib.parse.quote(q)}" for q in QUESTIONS[:10]]
-        paths += [f"/documents/{urllib.parse.quote(d)}" for d in doc_ids[:20]]
-        lock = threading.Lock()
-        stats = {"n": 0, "errors": 0, "not_found": 0, "by_kind": {}}
-        latencies: list[float] = []
-        stop_at = time.monotonic() + seconds
-
-        def client(offset: int):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            i = offset
-            while time.monotonic() < stop_at:
-                with lock:
-                    if stats["n"] >= max_requests:
-                        return
-                    stats["n"] += 1
-                path = paths[i % len(paths)]
-                i += 7
-                started = time.perf_counter()
-                try:
-                    conn.request("GET", path)
-                    response = conn.getresponse()
-                    response.read()
-                    status = response.status
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    status = 599
-                elapsed = (time.perf_counter() - started) * 1000
-                kind = path.split("?")[0].split("/")[1]
-                with lock:
-                    latencies.append(elapsed)
-                    stats["by_kind"][kind] = stats["by_kind"].get(kind, 0) + 1
-                    if status == 404:
-                        stats["not_found"] += 1
-                    elif status >= 500:
-                        stats["errors"] += 1
-            conn.close()
-
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-        began = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - began
-        return {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": stats["errors"],
-                "not_found": stats["not_found"], "by_kind": stats["by_kind"], **percentiles(latencies)}
-    finally:
-        server.terminate()
+    cmd = POLICYKB + ["serve", "--corpus", str(corpus), "--index", str(index), "--port", str(port),
+                      "--host", "127.0.0.1", "--instance", str(index.parent / f"{index.name}-instance")]
+    log_path = index.parent / f"{index.name}-serve.log"
+    log = open(log_path, "wb")
+    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=dict(os.environ, **(env or {})))
+    log.close()
+    server.log_path = log_path
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        server.stderr.close()
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server, port
+        except OSError:
+            if server.poll() is not None:
+                return None, "服务器未能启动：" + log_path.read_text(encoding="utf-8", errors="replace")[-300:]
+            time.sleep(0.2)
+    stop_server(server)
+    return None, "服务器 120 秒内没有开始监听。"
+
+
+def stop_server(server) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def drive(port: int, next_path, seconds: float, clients: int, max_requests: int = 200_000) -> dict:
+    """Send requests from *clients* keep-alive connections for *seconds*; *next_path(n)* gives the n-th path."""
+    lock = threading.Lock()
+    stats = {"n": 0, "errors": 0, "not_found": 0, "by_kind": {}}
+    latencies: list[float] = []
+    stop_at = time.monotonic() + seconds
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < stop_at:
+            with lock:
+                if stats["n"] >= max_requests:
+                    break
+                n = stats["n"]
+                stats["n"] += 1
+            path = next_path(n)
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                status = 599
+            elapsed = (time.perf_counter() - started) * 1000
+            kind = path.split("?")[0].split("/")[1]
+            with lock:
+                latencies.append(elapsed)
+                stats["by_kind"][kind] = stats["by_kind"].get(kind, 0) + 1
+                if status == 404:
+                    stats["not_found"] += 1
+                elif status >= 500:
+                    stats["errors"] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    return {"requests": len(latencies), "rps": len(latencies) / elapsed,
+            "search_rps": stats["by_kind"].get("search", 0) / elapsed, "errors": stats["errors"],
+            "not_found": stats["not_found"], "by_kind": stats["by_kind"], **percentiles(latencies)}
+
+
+def unique_queries() -> list[str]:
+    """Return distinct two-word queries built from the benchmark's words (each one a cache miss)."""
+    words = list(dict.fromkeys(w for q in QUERIES for w in q.split()
+                               if ":" not in w and not w.startswith("-") and '"' not in w))
+    return [f"{a} {b}" for a in words for b in words if a != b]
+
+
+def load_test(corpus: Path, index: Path, doc_ids: list[str], seconds: float = 30, clients: int = 20) -> dict:
+    """Serve the site with ``policykb serve`` (default workers) and drive three kinds of traffic.
+
+    - mixed: search pages, /api/ask and document pages from fixed lists, as a class in training
+      would send them (repeated queries are answered from the result cache);
+    - search: search pages only, from the same fixed list of queries;
+    - unique: search pages only, every request a query not asked before (no cache hit).
+    """
+    server, port = start_server(corpus, index)
+    if server is None:
+        return {"skipped": port}
+    try:
+        quote = urllib.parse.quote
+        search = [f"/search?q={quote(q)}" for q in QUERIES]
+        mixed = search + [f"/api/ask?q={quote(q)}" for q in QUESTIONS[:10]]
+        mixed += [f"/documents/{quote(d)}" for d in doc_ids[:20]]
+        unique = [f"/search?q={quote(q)}" for q in unique_queries()]
+        result = {"clients": clients, "seconds": seconds, "unique_available": len(unique)}
+        result["mixed"] = drive(port, lambda n: mixed[(n * 7) % len(mixed)], seconds, clients)
+        result["search"] = drive(port, lambda n: search[n % len(search)], seconds, clients)
+        result["unique"] = drive(port, lambda n: unique[n % len(unique)], seconds, clients,
+                                 max_requests=len(unique))
+        return result
+    finally:
+        stop_server(server)
 
 
 # -- one scale ----------------------------------------------------------------------------------
@@ -326,7 +361,7 @@ def measure_scale(corpus: Path, work: Path, factor: int, load_seconds: float) ->
     result = {"factor": factor, "files": len(corpus_files(corpus)), "build": build_ours(corpus, index)}
     if not result["build"]["ok"]:
         return result
-    kb = KnowledgeBase(corpus, index)
+    kb = KnowledgeBase(corpus, index, result_cache=0)  # latency of real work, not of the result cache
     result["search"] = search_latency(kb)
     result["ask"] = ask_latency(kb)
     result["cold_start"] = cold_start(corpus, index)
@@ -454,12 +489,20 @@ def render(report: dict) -> str:
         lines += ["", f"检索 p95 从 1× 到 {report['scales'][-1]['factor']}× 增长 "
                   f"{_ratio(last.get('p95'), first.get('p95'))}（目标：4× 时不超过 3×）。"]
     load = one.get("load", {})
-    lines += ["", "## 负载测试（1×，本机回环，20 个并发客户端）", ""]
+    lines += ["", f"## 负载测试（1×，本机回环，{load.get('clients', 20)} 个并发客户端，每种 {_f(load.get('seconds'), '{:.0f}')} 秒）", ""]
     if "skipped" in load:
         lines.append(f"未测：{load['skipped']}")
     else:
-        lines.append(f"{load['requests']} 个请求，{_f(load['rps'])} 请求/秒，p95 {_f(load.get('p95'))} 毫秒，"
-                     f"错误 {load['errors']} 个，404 {load['not_found']} 个；按类型：{load['by_kind']}。")
+        lines += ["`policykb serve` 默认设置（每核一个工作进程，结果缓存开启）。", "",
+                  "| 流量 | 请求数 | 请求/秒 | 其中检索页/秒 | p50 / p95 / 最大（毫秒） | 错误 | 404 |",
+                  "|---|---|---|---|---|---|---|"]
+        names = {"mixed": "混合（检索页、/api/ask、文档页，固定列表）", "search": "只有检索页（固定 39 个查询，重复）",
+                 "unique": "只有检索页（每个查询都不同，缓存不命中）"}
+        for key, name in names.items():
+            r = load.get(key)
+            if r:
+                lines.append(f"| {name} | {r['requests']} | {_f(r['rps'])} | {_f(r['search_rps'])} | "
+                             f"{_f(r.get('p50'))} / {_f(r.get('p95'))} / {_f(r.get('max'))} | {r['errors']} | {r['not_found']} |")
     lines.append("")
     return "\n".join(lines)
 

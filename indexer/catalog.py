@@ -51,6 +51,11 @@ class Catalog:
             entries.append((_key(alias), Suggestion(alias, "alias", "简称", detail="、".join(names))))
         self._entries = entries
         self._glossary_entries: list[dict] | None = None
+        self._position = {m["id"]: n for n, m in enumerate(metas)}
+        self._related: dict[tuple[str, int], list[dict]] = {}
+        self._citing: dict[str, list[dict]] | None = None
+        self._by_tag: dict[str, list[str]] | None = None
+        self._by_replaced: dict[str, list[str]] | None = None
 
     # -- suggestions ---------------------------------------------------------------------------
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
@@ -84,13 +89,25 @@ class Catalog:
     # -- relations -----------------------------------------------------------------------------
     def related(self, doc_id: str, limit: int = 6) -> list[dict]:
         """Return documents related to *doc_id*: citations both ways, replacements, shared tags."""
+        key = (doc_id, limit)
+        if key not in self._related:  # the catalogue is rebuilt when the index changes
+            self._related[key] = self._rank_related(doc_id, limit)
+        return list(self._related[key])
+
+    def _rank_related(self, doc_id: str, limit: int) -> list[dict]:
         meta = self.by_id.get(doc_id)
         if meta is None:
             return []
         tags = set(meta.get("tags", ()))
         scores: Counter = Counter()
-        for other in self.metas:
-            other_id = other["id"]
+        # Only a shared tag (2 points) or a replacement (10) reaches the threshold of 2; citations
+        # and the level only add to those, so other documents never need scoring.
+        candidates = {i for tag in tags for i in self._tagged().get(tag, ())}
+        candidates.update(self._replacing().get(doc_id, ()))
+        if meta.get("replaced_by") in self.by_id:
+            candidates.add(meta["replaced_by"])
+        for other_id in candidates:
+            other = self.by_id[other_id]
             if other_id == doc_id:
                 continue
             score = 2.0 * len(tags & set(other.get("tags", ())))
@@ -102,8 +119,30 @@ class Catalog:
                 score += 0.5
             if score >= 2:
                 scores[other_id] = score
-        ranked = sorted(scores, key=lambda i: (-scores[i], self.metas.index(self.by_id[i])))
+        ranked = sorted(scores, key=lambda i: (-scores[i], self._position[i]))
         return [self.by_id[i] for i in ranked[:limit]]
+
+    def _tagged(self) -> dict[str, list[str]]:
+        if self._by_tag is None:
+            by_tag: dict[str, list[str]] = {}
+            for meta in self.metas:
+                for tag in dict.fromkeys(meta.get("tags", ())):
+                    by_tag.setdefault(tag, []).append(meta["id"])
+            self._by_tag = by_tag
+        return self._by_tag
+
+    def _replacing(self) -> dict[str, list[str]]:
+        if self._by_replaced is None:
+            by_replaced: dict[str, list[str]] = {}
+            for meta in self.metas:
+                if meta.get("replaced_by"):
+                    by_replaced.setdefault(meta["replaced_by"], []).append(meta["id"])
+            self._by_replaced = by_replaced
+        return self._by_replaced
+
+    def replaced_documents(self, doc_id: str) -> list[dict]:
+        """Return the documents that *doc_id* replaces (their ``replaced_by`` names it)."""
+        return [self.by_id[i] for i in self._replacing().get(doc_id, ())]
 
     def cited_by_case(self, doc_id: str) -> list[dict]:
         """Return the documents a typical case cites (that are in the index)."""
@@ -114,7 +153,14 @@ class Catalog:
 
     def citing_cases(self, doc_id: str) -> list[dict]:
         """Return the typical cases that cite *doc_id*."""
-        return [m for m in self.metas if m.get("level") == "case" and doc_id in m.get("cites", ())]
+        if self._citing is None:
+            citing: dict[str, list[dict]] = {}
+            for meta in self.metas:
+                if meta.get("level") == "case":
+                    for cited in dict.fromkeys(meta.get("cites", ())):
+                        citing.setdefault(cited, []).append(meta)
+            self._citing = citing
+        return list(self._citing.get(doc_id, ()))
 
     # -- browsing ------------------------------------------------------------------------------
     def counts(self) -> dict[str, list[tuple[str, str, int]]]:

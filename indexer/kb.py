@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh import query as Q
@@ -15,6 +16,7 @@ from .corpus import Corpus, derived_id
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
 from .models import CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .query import Filters, parse_query
+from .resultcache import ResultCache
 from .search import QueryCompiler, run_search
 from .store import IndexStore
 
@@ -24,6 +26,7 @@ DEFAULT_INSTANCE = "var"
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_QUESTION_CHARS = 200
+PARSED_DOCUMENTS = 64  # parsed documents kept for document pages
 
 
 class KnowledgeBase:
@@ -33,11 +36,13 @@ class KnowledgeBase:
     :param index_dir: where index generations live; deleting it only costs a rebuild.
     :param segmenter: ``jieba``, ``rjieba`` or ``auto``.
     :param instance_dir: history, trash and edit lock of the office workspace (not in corpus/).
+    :param result_cache: how many search pages and answers to keep (0: none; default
+        ``POLICYKB_RESULT_CACHE`` or 512).
     """
 
     def __init__(self, corpus_dir: str | os.PathLike = DEFAULT_CORPUS,
                  index_dir: str | os.PathLike = DEFAULT_INDEX, segmenter: str | None = None,
-                 instance_dir: str | os.PathLike = DEFAULT_INSTANCE):
+                 instance_dir: str | os.PathLike = DEFAULT_INSTANCE, result_cache: int | None = None):
         self.corpus = Corpus(corpus_dir)
         self.index_dir = Path(index_dir)
         self.segmenter_backend = segmenter or default_backend()
@@ -48,6 +53,8 @@ class KnowledgeBase:
         self._side_cache: dict[str, tuple[float, object]] = {}
         self.instance_dir = Path(instance_dir)
         self._workspace = None
+        self._results = ResultCache(result_cache)
+        self._parsed = ResultCache(PARSED_DOCUMENTS)
 
         # Worker processes for full rebuilds of large corpora (POLICYKB_INDEX_WORKERS).
         self.index_workers = default_workers()
@@ -202,6 +209,24 @@ class KnowledgeBase:
         local.token = token
         return local.searcher
 
+    def close(self) -> None:
+        """Close this thread's searcher (the next call opens a fresh one)."""
+        cached = getattr(self._local, "searcher", None)
+        self._local.searcher = None
+        if cached is not None:
+            cached.close()
+
+    def warm_up(self) -> None:
+        """Load the dictionary, the catalogue and the facet table now, and close the searcher.
+
+        The site calls this before forking its workers: they share what was loaded instead of
+        each building it while the first visitors wait, and inherit no open index files.
+        """
+        self.analyzer.terms("预热")
+        self.catalog()
+        self.search("", per_page=1)
+        self.close()
+
     def search(self, query: str = "", *, level=None, doc_type=None, issuer=None, status=None,
                tag=None, year=None, year_from=None, year_to=None, sort: str = "relevance",
                page: int = 1, per_page: int = 10, facets: bool = True) -> SearchPage:
@@ -209,6 +234,17 @@ class KnowledgeBase:
 
         :raises QueryError: for invalid parameters (with a Chinese message naming them).
         """
+        started = time.perf_counter()
+        key = ("search", query, _frozen(level), _frozen(doc_type), _frozen(issuer), _frozen(status),
+               _frozen(tag), str(year or ""), str(year_from or ""), str(year_to or ""), sort, str(page),
+               str(per_page), bool(facets))
+        result = self._results.get_or_compute(self._result_generation(), key, lambda: self._search(
+            query, level=level, doc_type=doc_type, issuer=issuer, status=status, tag=tag, year=year,
+            year_from=year_from, year_to=year_to, sort=sort, page=page, per_page=per_page, facets=facets))
+        return replace(result, took_ms=(time.perf_counter() - started) * 1000, facets=dict(result.facets))
+
+    def _search(self, query, *, level, doc_type, issuer, status, tag, year, year_from, year_to, sort,
+                page, per_page, facets) -> SearchPage:
         filters = Filters()
         for name, values in (("level", level), ("doc_type", doc_type), ("issuer", issuer),
                              ("status", status), ("tag", tag)):
@@ -239,7 +275,11 @@ class KnowledgeBase:
             raise DocumentNotFound(doc_id)
         path = self.corpus.root / fields["meta"]["path"]
         try:
-            doc, _ = self.corpus.parse(self.corpus.read_source(path))
+            source = self.corpus.read_source(path)
+            # Parsing a long law takes milliseconds; the same bytes with the same folder defaults
+            # always give the same document.
+            key = (source.relpath, source.hash, repr(self.corpus.folder_defaults(path)))
+            doc = self._parsed.get_or_compute(None, key, lambda: self.corpus.parse(source)[0])
         except (OSError, CorpusError):
             raise DocumentNotFound(doc_id)
         if doc.id != doc_id:
@@ -355,12 +395,22 @@ class KnowledgeBase:
             empty and ``fallback_hits`` holds the best search hits instead.
         :raises QueryError: for an empty or overlong question or an unknown level.
         """
+        started = time.perf_counter()
+        key = ("ask", question, _frozen(level), str(limit))
+        result = self._results.get_or_compute(self._result_generation(), key,
+                                              lambda: self._ask(question, level, limit))
+        return replace(result, took_ms=(time.perf_counter() - started) * 1000)
+
+    def _result_generation(self) -> tuple:
+        # Aliases change how a query is compiled without changing the index.
+        return (self.store.generation_token(), id(self.aliases()))
+
+    def _ask(self, question: str, level, limit) -> "AnswerSet":
         from .answers import AnswerSet
         from .qa import QuestionAnswerer
         from .question import analyze_question
         from .search import filter_query
 
-        started = time.perf_counter()
         text = (question or "").replace("\x00", "").strip()
         if not text:
             raise QueryError("请输入问题。", "q")
@@ -378,12 +428,19 @@ class KnowledgeBase:
             query = analyzed.core or text
             fallback = self.search(query[:200], level=list(filters.level), per_page=5, facets=False).hits
         return AnswerSet(question=text, type=analyzed.qtype, answers=tuple(answers),
-                         fallback_hits=tuple(fallback), took_ms=(time.perf_counter() - started) * 1000)
+                         fallback_hits=tuple(fallback))
 
     def is_question(self, text: str) -> bool:
         """Tell whether a search-box text reads as a question (ends with ？ or has a question word)."""
         from .question import looks_like_question
         return looks_like_question(text)
+
+
+def _frozen(values) -> tuple:
+    """Return a hashable form of a filter argument (one value or a list of alternatives)."""
+    if values is None or isinstance(values, str):
+        return (values or "",)
+    return tuple(str(v) for v in values)
 
 
 def _int_param(value, name: str, low: int, high: int) -> int:

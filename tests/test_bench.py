@@ -30,8 +30,12 @@ def test_quick_bench_measures_everything_on_a_tiny_corpus(tmp_path):
     assert one["search"]["n"] == 3 * len(bench.QUERIES) >= 90
     assert one["cold_start"]["ok"]
     assert all(v == v for v in one["incremental"].values()), one["incremental"]  # no NaN: searchable
+    for kind in ("mixed", "search", "unique"):  # the site answered every kind of traffic without errors
+        load = one["load"][kind]
+        assert load["requests"] > 0 and load["errors"] == 0 and load["not_found"] == 0, (kind, load)
+    assert set(one["load"]["mixed"]["by_kind"]) == {"search", "api", "documents"}
     text = out.read_text(encoding="utf-8")
-    assert "| 1× |" in text and "| 2× |" in text and "朴素基线" in text
+    assert "| 1× |" in text and "| 2× |" in text and "朴素基线" in text and "缓存不命中" in text
     json.dumps(report, ensure_ascii=False)
 
 

@@ -63,3 +63,31 @@ def test_reading_list_carries_document_metadata(sample_kb):
     entry = sample_kb.reading_list("dudao-rumen")
     assert entry["items"][0]["meta"]["level"] == "central"
     assert sample_kb.reading_list("nope") is None
+
+
+def _related_by_scoring_everything(metas, doc_id, limit=6):
+    """The definition of related documents, scoring every document (the catalogue only scores candidates)."""
+    meta = next(m for m in metas if m["id"] == doc_id)
+    tags, scores = set(meta.get("tags", ())), {}
+    for other in metas:
+        if other["id"] == doc_id:
+            continue
+        score = 2.0 * len(tags & set(other.get("tags", ())))
+        score += 10 if other["id"] == meta.get("replaced_by") or other.get("replaced_by") == doc_id else 0
+        score += 1 if other["id"] in meta.get("cites", ()) or doc_id in other.get("cites", ()) else 0
+        score += 0.5 if other.get("level") == meta.get("level") else 0
+        if score >= 2:
+            scores[other["id"]] = score
+    order = [m["id"] for m in metas]
+    return sorted(scores, key=lambda i: (-scores[i], order.index(i)))[:limit]
+
+
+def test_related_and_relations_match_their_definitions_for_every_sample_document(sample_kb):
+    catalog = sample_kb.catalog()
+    assert any(sample_kb.related(m["id"]) for m in catalog.metas)
+    for meta in catalog.metas:
+        doc_id = meta["id"]
+        assert [m["id"] for m in sample_kb.related(doc_id)] == _related_by_scoring_everything(catalog.metas, doc_id)
+        assert catalog.citing_cases(doc_id) == [
+            m for m in catalog.metas if m.get("level") == "case" and doc_id in m.get("cites", ())]
+        assert catalog.replaced_documents(doc_id) == [m for m in catalog.metas if m.get("replaced_by") == doc_id]

@@ -1,7 +1,9 @@
 """The ``policykb`` command: the knowledge-base commands plus the ones that need the site."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -22,12 +24,13 @@ def instance_option(func):
               help="监听地址；在局域网内共享时用 0.0.0.0。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="端口；0 表示自动选择空闲端口。")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="工作线程数。")
-def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads):
-    """启动网站：先使索引与语料一致，再用 waitress 提供服务。"""
-    from waitress import create_server
-
-    from . import create_app
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="每个工作进程的线程数。")
+@click.option("--workers", default=None, type=click.IntRange(1, 32),
+              help="工作进程数；缺省为每个 CPU 核一个（最多 4 个；Windows 上为 1）。")
+def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads, workers):
+    """启动网站：先使索引与语料一致，再用 waitress 提供服务（可多进程）。"""
+    from . import _stored_secret_key, create_app
+    from .serving import WorkerPool, bind_sockets, default_workers, run_server
 
     kb = KnowledgeBase(corpus_dir, index_dir, instance_dir=instance_dir)
     click.echo("正在检查索引……", err=True)
@@ -41,19 +44,32 @@ def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads):
     click.echo(f"索引就绪：{report.files} 个文件（新增 {report.added}、更新 {report.updated}、删除 {report.removed}），"
                f"用时 {report.seconds:.1f} 秒。" + (f"{len(errors)} 个文件有错误未编入（见上）。" if errors else ""),
                err=True)
-    app = create_app({"KB": kb, "CORPUS_DIR": corpus_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": instance_dir})
+    workers = workers or default_workers()
+    if workers > 1 and not hasattr(os, "fork"):
+        click.echo("本系统不支持多个工作进程，改为 1 个。", err=True)
+        workers = 1
+    # Every worker must sign sessions with the same key: read or create it once, before forking.
+    secret = os.environ.get("POLICYKB_SECRET_KEY") or _stored_secret_key(Path(instance_dir).resolve())
+    config = {"KB": kb, "CORPUS_DIR": corpus_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": instance_dir,
+              "SECRET_KEY": secret}
+    kb.warm_up()  # forked workers share the dictionary, catalogue and facet table loaded here
     try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="policykb")
+        sockets = bind_sockets(host, port, workers)
     except OSError as exc:
         raise CLIError(f"无法在 {host}:{port} 上启动网站（{exc.strerror}）。端口可能已被占用，请用 --port 换一个。")
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    click.echo(f"网站已启动：请在浏览器中打开 http://{shown}:{server.effective_port}/  （按 Ctrl+C 停止）")
-    try:
-        server.run()
-    except KeyboardInterrupt:
+    click.echo(f"网站已启动：请在浏览器中打开 http://{shown}:{sockets[0].getsockname()[1]}/  （按 Ctrl+C 停止）")
+    if workers == 1:
+        run_server(lambda: create_app(config), sockets[0], threads)
         click.echo("\n网站已停止。")
-    finally:
-        server.close()
+        return
+    click.echo(f"{workers} 个工作进程，每个 {threads} 个线程。", err=True)
+    pool = WorkerPool(lambda: create_app(config), sockets, workers, threads,
+                      say=lambda text: click.echo(text, err=True))
+    status = pool.run()
+    click.echo("\n网站已停止。")
+    if status:
+        sys.exit(status)
 
 
 @cli.group("user")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from indexer.models import PolicyDoc
+from indexer.resultcache import ResultCache
 
 from .context import citation, get_kb
 from .render import render_markdown
@@ -23,6 +24,17 @@ class RenderedBlock:
     section: str = ""
     cite: str = ""
     hidden: bool = False
+
+
+RENDERED_DOCUMENTS = 128  # rendered pages kept per process (a long law renders in ~30 ms)
+
+
+def rendered_blocks(doc: PolicyDoc) -> tuple[RenderedBlock, ...]:
+    """Return the rendered blocks of *doc*, reusing the last rendering of the same text."""
+    cache = current_app.extensions.setdefault("policykb.rendered", ResultCache(RENDERED_DOCUMENTS))
+    # Everything the rendering reads: the body (blocks), the title (hidden h1) and the 文号 (citations).
+    key = (doc.id, doc.title, doc.doc_no, doc.body)
+    return cache.get_or_compute(None, key, lambda: tuple(render_blocks(doc)))
 
 
 def render_blocks(doc: PolicyDoc) -> list[RenderedBlock]:
@@ -45,7 +57,7 @@ def document_context(doc_id: str) -> dict:
     kb = get_kb()
     doc = kb.get_document(doc_id)
     catalog = kb.catalog()
-    blocks = render_blocks(doc)
+    blocks = rendered_blocks(doc)
     return {
         "doc": doc,
         "blocks": blocks,
@@ -54,7 +66,7 @@ def document_context(doc_id: str) -> dict:
         "cites": catalog.cited_by_case(doc.id) if doc.level == "case" else [],
         "cited_by": catalog.citing_cases(doc.id) if doc.level != "case" else [],
         "replaced_by": catalog.by_id.get(doc.replaced_by) if doc.replaced_by else None,
-        "replaces": [m for m in catalog.metas if m.get("replaced_by") == doc.id],
+        "replaces": catalog.replaced_documents(doc.id),
         "doc_cite": citation(doc),
     }
 
