@@ -315,16 +315,18 @@ def best_passage(passages: list, groups: list, weights: dict[str, float]):
         return None
     if not groups:
         return passages[0]
+    # The needles and values of each alternative do not depend on the passage: build them once.
+    wanted = [[(tuple(f" {t} " for t in tokens), sum(weights.get(t, 1.0) for t in tokens))
+               for tokens in group if tokens] for group in groups]
     best, best_score = passages[0], -1.0
     for passage in passages:
         terms = passage[3]
         score = 0.0
-        for group in groups:
+        for group in wanted:
             gained = 0.0
-            for tokens in group:
-                if tokens and all(f" {t} " in terms for t in tokens):
-                    value = sum(weights.get(t, 1.0) for t in tokens)
-                    gained = value if value > gained else gained
+            for needles, value in group:
+                if value > gained and all(needle in terms for needle in needles):
+                    gained = value
             score += gained
         if score > best_score:
             best, best_score = passage, score
