@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 # URL parameter → SearchPage facet name → KnowledgeBase.search keyword.
 MULTI = (("level", "level", "level"), ("type", "doc_type", "doc_type"), ("issuer", "issuer", "issuer"),
@@ -84,6 +84,31 @@ class SearchState:
         if values:
             filters[param] = tuple(values)
         return self.url(filters=filters)
+
+    def facet_links(self, facet: str, values) -> list[tuple[object, bool, str]]:
+        """Return ``(value, selected, toggle URL)`` for each facet value (as :meth:`toggle` would).
+
+        A results page lists hundreds of facet values; encoding the rest of the query string
+        once and splicing each value in keeps the page cheap.
+        """
+        param = FACET_PARAM[facet]
+        sentinel = "\x00policykb-facet\x00"
+        if param == "year":
+            template = self.url(year=sentinel)
+        else:
+            filters = dict(self.filters)
+            filters[param] = tuple(self.filters.get(param, ())) + (sentinel,)
+            template = self.url(filters=filters)
+        marker = quote_plus(sentinel)
+        fast = template.count(marker) == 1
+        links = []
+        for value in values:
+            on = self.is_selected(facet, value.value)
+            if on or not fast or not value.value:
+                links.append((value, on, self.toggle(facet, value.value)))
+            else:
+                links.append((value, on, template.replace(marker, quote_plus(value.value))))
+        return links
 
     def without_filters(self) -> str:
         return self.url(filters={}, year="")
