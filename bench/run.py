@@ -112,6 +112,22 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+def _tree_pss_mb(pid: int) -> float | None:
+    """Return the proportional set size of a process tree (shared pages counted once), in MB."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+            with open(f"/proc/{current}/task/{current}/children") as fh:
+                stack.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError, StopIteration):
+            if current == pid:
+                return None
+    return total / 1024
+
+
 def run_measured(cmd: list[str], env: dict | None = None, timeout: float = 3600) -> dict:
     """Run *cmd*; return wall seconds, peak RSS of its process tree (MB) and its output."""
     started = time.perf_counter()
@@ -348,6 +364,9 @@ def load_test(corpus: Path, index: Path, doc_ids: list[str], seconds: float = 30
         result["search"] = drive(port, lambda n: search[n % len(search)], seconds, clients)
         result["unique"] = drive(port, lambda n: unique[n % len(unique)], seconds, clients,
                                  max_requests=len(unique))
+        result["server_pss_mb"] = _tree_pss_mb(server.pid)
+        result["workers"] = len(open(f"/proc/{server.pid}/task/{server.pid}/children").read().split()) \
+            if os.path.exists(f"/proc/{server.pid}") else None
         return result
     finally:
         stop_server(server)
@@ -493,7 +512,8 @@ def render(report: dict) -> str:
     if "skipped" in load:
         lines.append(f"未测：{load['skipped']}")
     else:
-        lines += ["`policykb serve` 默认设置（每核一个工作进程，结果缓存开启）。", "",
+        lines += [f"`policykb serve` 默认设置（{load.get('workers') or '每核一个'} 个工作进程，结果缓存开启）；"
+                  f"测完时网站全部进程的内存（PSS，共享页只算一次）{_f(load.get('server_pss_mb'), '{:.0f}')} MB。", "",
                   "| 流量 | 请求数 | 请求/秒 | 其中检索页/秒 | p50 / p95 / 最大（毫秒） | 错误 | 404 |",
                   "|---|---|---|---|---|---|---|"]
         names = {"mixed": "混合（检索页、/api/ask、文档页，固定列表）", "search": "只有检索页（固定 39 个查询，重复）",
