@@ -128,6 +128,14 @@ def _tree_pss_mb(pid: int) -> float | None:
     return total / 1024
 
 
+def _child_count(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return len(fh.read().split())
+    except OSError:
+        return None
+
+
 def run_measured(cmd: list[str], env: dict | None = None, timeout: float = 3600) -> dict:
     """Run *cmd*; return wall seconds, peak RSS of its process tree (MB) and its output."""
     started = time.perf_counter()
@@ -365,8 +373,7 @@ def load_test(corpus: Path, index: Path, doc_ids: list[str], seconds: float = 30
         result["unique"] = drive(port, lambda n: unique[n % len(unique)], seconds, clients,
                                  max_requests=len(unique))
         result["server_pss_mb"] = _tree_pss_mb(server.pid)
-        result["workers"] = len(open(f"/proc/{server.pid}/task/{server.pid}/children").read().split()) \
-            if os.path.exists(f"/proc/{server.pid}") else None
+        result["workers"] = _child_count(server.pid)
         return result
     finally:
         stop_server(server)
