@@ -119,6 +119,7 @@ class _SegmentScorer:
         self.memo: dict[int, dict] = {}      # id(node) -> its scores (phrases: upper bounds)
         self.candidates: set[int] = set()    # documents holding all words of some phrase
         self.trees: dict[int, object] = {}   # id(Or node) -> its UnionMatcher tree
+        self.certain: set[int] = set()       # id(node) of nodes without phrases: memo is exact
 
     def node(self, q) -> dict:
         kind = type(q)
@@ -133,6 +134,8 @@ class _SegmentScorer:
         else:
             raise _Unsupported
         self.memo[id(q)] = scores
+        if kind is not ExactPhrase and all(id(s) in self.certain for s in getattr(q, "subqueries", ())):
+            self.certain.add(id(q))
         return scores
 
     def uncertain(self, d: int) -> bool:
@@ -146,6 +149,8 @@ class _SegmentScorer:
                 and (self.context.needs_current or len(subs) == 2
                      or self.sub.doc_count_all() > self.ARRAY_MAX_DOCS)):
             # DefaultOr: a weighted tree of UnionMatchers, by estimated size
+            if len(subs) == 2:
+                return (0, 1)   # either order: a + b == b + a
             return _weighted_tree([s.estimate_size(self.reader) for s in subs])
         return None
 
@@ -155,8 +160,21 @@ class _SegmentScorer:
             return {}
         if len(subs) == 1:
             return self.node(subs[0])   # whoosh uses the only clause's matcher, boost and all
-        parts = [self.node(s) for s in subs]
         tree = self.trees[id(q)] = self._tree(q)
+        if all(type(s) is Q.Term for s in subs) and not any(s.minquality for s in subs):
+            # A word in title and content: the same sum for every question that has the word.
+            key = ("or-union", q.boost, tree) + tuple(
+                (self.term_key(s.fieldname, s.text) if s.fieldname in self.schema else None, s.boost) for s in subs)
+            found = _cache.get(key)
+            if found is None:
+                found = _cache.get_computed(key, lambda: self._sum(q, tree, [self.node(s) for s in subs]))
+            else:
+                for s in subs:
+                    self.node(s)   # memoised for exact()
+            return found
+        return self._sum(q, tree, [self.node(s) for s in subs])
+
+    def _sum(self, q, tree, parts: list) -> dict:
         if tree is not None:
             return _boosted(_union_tree(tree, parts), q.boost)
         # PreloadedOr: ArrayUnionMatcher adds each clause's score * boost into a zeroed array in
@@ -175,7 +193,7 @@ class _SegmentScorer:
     def exact(self, q, d: int):
         """The score of *q* at *d* (None: no match), summed like :meth:`node` sums."""
         kind = type(q)
-        if kind is Q.Term:
+        if id(q) in self.certain:
             return self.memo[id(q)].get(d)
         if kind is ExactPhrase:
             upper = self.memo[id(q)].get(d)
