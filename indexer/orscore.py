@@ -1,20 +1,24 @@
 """Top documents of ask's OR query, scored from cached postings with the floats whoosh computes.
 
-``ask`` retrieves documents with ``Or(word clauses + phrase boosts)``.  whoosh scores it through
+``ask`` retrieves documents with ``Or(word clauses + phrase boosts)``.  whoosh scored it through
 an ``ArrayUnionMatcher`` that calls ``score()`` on every posting of every clause, each call
 looking up the document's field length in the column store: ~5,000 calls and most of a question
-on the law corpus.  Here every word's BM25F scores are computed once per index segment and
-statistics (memoised in :data:`indexer.ranking._cache`, keyed by the segment and the scorer's
-idf, average length, B and K1, so a changed index never reuses stale scores), and phrases'
-adjacency per segment; a question then only adds dictionaries.
+on the law corpus.  Here each word's BM25F scores are computed once per index segment and scorer
+statistics (memoised in :data:`indexer.ranking._cache`, keyed by the segment and the scorer's idf,
+average length, B and K1, so a changed index never reuses stale scores); a question then only
+adds dictionaries.  A phrase first counts as present wherever all its words occur (an upper
+bound); its adjacency is checked only for documents that can still reach the top.
 
 The sums follow whoosh's matcher choice and order exactly (``Or._matcher``): a two-clause Or (or
 any Or in a segment of more than 5,000 documents) is a weighted tree of ``UnionMatcher`` (a + b
 where both match), a larger one an ``ArrayUnionMatcher`` (``0 + s1 + s2 ...`` in clause order,
 keeping documents above 0); a phrase scores the binary-tree sum of its words' scores.  The top N
-are ordered by score, then docnum, as whoosh's ``TopCollector`` orders them.  Query shapes other
-than Or / Term / exact phrase return None and the caller keeps whoosh's matchers.
-tests/test_orscore.py compares both on the sample corpus.
+are ordered by score, then docnum, as whoosh's ``TopCollector`` orders them, over every match:
+the result is whoosh's with matcher replacement off (``search._top``).  whoosh's default search
+can differ only by losing documents: with a nested Or (a question whose unknown words were
+repaired) its replacement trusted ``ArrayUnionMatcher.max_quality``, the largest clause bound
+rather than their sum, and dropped the best documents.  Query shapes other than Or / Term /
+exact phrase return None and the caller keeps whoosh's search.  tests/test_orscore.py compares.
 """
 from __future__ import annotations
 
@@ -38,8 +42,8 @@ class _Unsupported(Exception):
 
 
 def top_or(searcher, query, limit: int, doc_filter=None) -> list[RankedHit] | None:
-    """Return the top *limit* hits of *query* as ``searcher.search(query, limit, filter=...)``
-    would rank and score them, or None when the query has a shape this module does not score."""
+    """Return the top *limit* hits of *query* within *doc_filter*, ranked and scored as whoosh
+    does when it scores every match, or None when the query has a shape this module does not score."""
     allowed = set(searcher.docs_for_query(doc_filter)) if doc_filter is not None else None
     context = searcher.context()
     phrase_words = set()
@@ -68,9 +72,10 @@ def top_or(searcher, query, limit: int, doc_filter=None) -> list[RankedHit] | No
             docnum = d + offset
             if allowed is None or docnum in allowed:
                 found.append((-score, docnum, index))
-    found.sort()
+    heapq.heapify(found)   # visited best first; usually a few dozen of thousands
     best: list[tuple[float, int]] = []   # heap of (score, -docnum): the worst of the top on top
-    for neg, docnum, index in found:
+    while found:
+        neg, docnum, index = heapq.heappop(found)
         if len(best) >= limit and (-neg, -docnum) < best[0]:
             break   # neither this document nor any later one can reach the top
         scorer, offset = scorers[index]
@@ -120,6 +125,7 @@ class _SegmentScorer:
         self.candidates: set[int] = set()    # documents holding all words of some phrase
         self.trees: dict[int, object] = {}   # id(Or node) -> its UnionMatcher tree
         self.certain: set[int] = set()       # id(node) of nodes without phrases: memo is exact
+        self.avgfl: dict[str, float] = {}
 
     def node(self, q) -> dict:
         kind = type(q)
@@ -181,12 +187,14 @@ class _SegmentScorer:
         # clause order and yields the documents whose sum is above 0.
         boost = q.boost
         acc: dict = {}
-        get = acc.get
         for part in parts:
             if boost != 1.0:
                 part = {d: s * boost for d, s in part.items()}
+            if not acc:
+                acc = {d: 0.0 + s for d, s in part.items()}
+                continue
             for d, s in part.items():
-                acc[d] = get(d, 0.0) + s
+                acc[d] = acc[d] + s if d in acc else 0.0 + s
         return {d: s for d, s in acc.items() if s > 0}
 
     # -- one document, phrases checked -------------------------------------------------------
@@ -256,14 +264,14 @@ class _SegmentScorer:
     def postings(self, fieldname: str, text, values: bool = False, matcher=None) -> dict:
         """``{docnum: weight}`` (or ``{docnum: value}``) of a word, decoded once for both when
         the word is in a phrase (its positions may be needed)."""
-        key = self.segment + (fieldname, text)
-        if (fieldname, text) not in self.phrase_words:
-            return _cache.get_postings(key, matcher or self._leaf(fieldname, text), values)
+        key = self.segment + (fieldname, text)   # the keys indexer.ranking uses
         found = _cache.get(key + (values,))
         if found is None:
-            weights, raw = _both_postings(matcher or self._leaf(fieldname, text))
-            _cache.get_computed(key + (False,), lambda: weights)
-            _cache.get_computed(key + (True,), lambda: raw)
+            both = values or (fieldname, text) in self.phrase_words
+            weights, raw = _block_postings(matcher or self._leaf(fieldname, text), both)
+            weights = _cache.get_computed(key + (False,), lambda: weights)
+            if both:
+                raw = _cache.get_computed(key + (True,), lambda: raw)
             found = raw if values else weights
         return found
 
@@ -274,8 +282,10 @@ class _SegmentScorer:
         if type(weighting) is not BM25F or not self.schema[fieldname].scorable:
             raise _Unsupported
         parent = self.sub.get_parent()
-        stats = (parent.idf(fieldname, text), parent.avg_field_length(fieldname) or 1,
-                 weighting._field_B.get(fieldname, weighting.B), weighting.K1)
+        avgfl = self.avgfl.get(fieldname)
+        if avgfl is None:
+            avgfl = self.avgfl[fieldname] = parent.avg_field_length(fieldname) or 1
+        stats = (parent.idf(fieldname, text), avgfl, weighting._field_B.get(fieldname, weighting.B), weighting.K1)
         return ("or-scores",) + self.segment + (fieldname, text) + stats
 
     def term(self, fieldname: str, text) -> dict:
@@ -293,26 +303,27 @@ class _SegmentScorer:
             if (scorer.idf, scorer.avgfl, scorer.B, scorer.K1) != stats:
                 raise _Unsupported
             postings = self.postings(fieldname, text, matcher=m)
-            lengths = _cache.get_lengths(self.segment, fieldname)
-            dfl = scorer.dfl
+            lengths = self.lengths(fieldname, scorer)
             # whoosh.scoring.bm25 inlined, the same operations in the same order (checked below
             # against the scorer on one posting):
             # idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
             idf, avgfl, B, K1 = stats
             k1_plus_1, one_minus_b = K1 + 1, 1 - B
-            out = {}
-            for d, tf in postings.items():
-                fl = lengths.get(d)
-                if fl is None:
-                    fl = lengths[d] = dfl(d)
-                out[d] = idf * ((tf * k1_plus_1) / (tf + K1 * (one_minus_b + B * fl / avgfl)))
+            out = {d: idf * ((tf * k1_plus_1) / (tf + K1 * (one_minus_b + B * lengths[d] / avgfl)))
+                   for d, tf in postings.items()}
             if out:
                 d = next(iter(out))
-                if out[d] != scorer._score(postings[d], lengths[d]):
+                if out[d] != scorer._score(postings[d], scorer.dfl(d)):
                     raise _Unsupported
             return out
 
         return _cache.get_computed(key, compute)
+
+    def lengths(self, fieldname: str, scorer) -> list:
+        """Every document's length of *fieldname* in this segment (as ``scorer.dfl`` gives it)."""
+        key = ("or-lengths",) + self.segment + (fieldname,)
+        dfl = scorer.dfl
+        return _cache.get_computed(key, lambda: [dfl(d) for d in range(self.reader.doc_count_all())])
 
     def phrase(self, q) -> dict:
         """Upper bounds of an exact phrase: where all its words occur, the tree sum of their
@@ -338,29 +349,38 @@ class _SegmentScorer:
         return out
 
 
-def _both_postings(matcher) -> tuple[dict, dict]:
-    """``({docnum: weight}, {docnum: value})`` of a term matcher, each block decoded once."""
-    weights, values = {}, {}
+def _block_postings(matcher, values: bool) -> tuple[dict, dict | None]:
+    """``({docnum: weight}, {docnum: value} or None)`` of a term matcher, each block decoded once.
+
+    Like :func:`indexer.ranking._postings`, with the docnum deltas summed by accumulate
+    (``whoosh.util.numlists.delta_decode`` is a generator).
+    """
+    weights, raw = {}, ({} if values else None)
     if not matcher.is_active():
-        return weights, values
-    if matcher._i != 0:
+        return weights, raw
+    if not hasattr(matcher, "_byteids") or matcher._i != 0:
         while matcher.is_active():
             weights[matcher.id()] = matcher.weight()
-            values[matcher.id()] = matcher.value()
+            if values:
+                raw[matcher.id()] = matcher.value()
             matcher.next()
-        return weights, values
+        return weights, raw
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
+        if matcher._data is None:
+            matcher._read_data()
+        ids = matcher._data[0]
+        if not matcher._byteids:
+            ids = tuple(accumulate(ids))
         if matcher._weights is None:
             matcher._read_weights()
-        if matcher._values is None:
-            matcher._read_values()
-        weights.update(zip(matcher._ids, matcher._weights))
-        values.update(zip(matcher._ids, matcher._values))
+        weights.update(zip(ids, matcher._weights))
+        if values:
+            if matcher._values is None:
+                matcher._read_values()
+            raw.update(zip(ids, matcher._values))
         matcher._i = matcher._blocklength - 1
         matcher.next()
-    return weights, values
+    return weights, raw
 
 
 def _decode_positions(value: bytes) -> list[int]:

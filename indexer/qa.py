@@ -57,7 +57,7 @@ NORMATIVE_TYPES = {"method": 0.85, "permission": 0.85}
 STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
 
 
-@dataclass
+@dataclass(slots=True)
 class PassageCandidate:
     meta: dict
     passage: tuple
@@ -67,7 +67,7 @@ class PassageCandidate:
     score: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceCandidate:
     candidate: PassageCandidate
     start: int
@@ -145,7 +145,8 @@ class QuestionAnswerer:
         """Return the passages of the best documents, best first, scored by weighted coverage."""
         if question.query is None:
             return []
-        # The same top documents and scores as whoosh's search, from cached postings (orscore.py).
+        # whoosh's BM25F top documents and scores, from cached postings (orscore.py; exhaustive,
+        # where whoosh's default collector could drop documents of a repaired question).
         results = top_or(self.searcher, question.query, top_docs, doc_filter)
         if results is None:
             results = self.searcher.search(question.query, limit=top_docs, filter=doc_filter)
