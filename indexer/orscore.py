@@ -269,7 +269,8 @@ class _SegmentScorer:
         if found is None:
             both = values or (fieldname, text) in self.phrase_words
             weights, raw = _block_postings(matcher or self._leaf(fieldname, text), both)
-            weights = _cache.get_computed(key + (False,), lambda: weights)
+            # Weights are only read to compute the word's scores, which are kept instead; the
+            # positions of phrase words are kept for the adjacency checks.
             if both:
                 raw = _cache.get_computed(key + (True,), lambda: raw)
             found = raw if values else weights
