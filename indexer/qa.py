@@ -23,6 +23,7 @@ from .answers import Answer
 from .orscore import top_or
 from .question import AnalyzedQuestion, repair_unknown
 from .search import STOPWORDS, best_passage
+from .search import _top as exhaustive_top
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
 from .textnorm import fold_width
 
@@ -148,8 +149,9 @@ class QuestionAnswerer:
         # whoosh's BM25F top documents and scores, from cached postings (orscore.py; exhaustive,
         # where whoosh's default collector could drop documents of a repaired question).
         results = top_or(self.searcher, question.query, top_docs, doc_filter)
-        if results is None:
-            results = self.searcher.search(question.query, limit=top_docs, filter=doc_filter)
+        if results is None:   # a query shape orscore does not score: whoosh, also exhaustive
+            allowed = set(self.searcher.docs_for_query(doc_filter)) if doc_filter is not None else None
+            results = exhaustive_top(self.searcher, question.query, top_docs, None, allowed)
         if not results:
             return []
         top = results[0].score or 1.0
