@@ -14,13 +14,16 @@ When the best evidence is weak the answer set is empty and the caller shows sear
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from html import escape
 
 from .analysis import TextAnalyzer
 from .answers import Answer
+from .orscore import top_or
 from .question import AnalyzedQuestion, repair_unknown
 from .search import STOPWORDS, best_passage
+from .search import _top as exhaustive_top
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
 from .textnorm import fold_width
 
@@ -55,7 +58,7 @@ NORMATIVE_TYPES = {"method": 0.85, "permission": 0.85}
 STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
 
 
-@dataclass
+@dataclass(slots=True)
 class PassageCandidate:
     meta: dict
     passage: tuple
@@ -65,7 +68,7 @@ class PassageCandidate:
     score: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceCandidate:
     candidate: PassageCandidate
     start: int
@@ -89,6 +92,44 @@ def _group_in_string(group, term_string: str) -> bool:
     return any(all(f" {t} " in term_string for t in alt) for alt in group)
 
 
+def _groups_present(groups, term_strings: list[str]) -> list[tuple[bool, ...]]:
+    """Per passage term string (`` a b c ``), which *groups* it holds (as :func:`_group_in_string`).
+
+    The strings are searched once, joined, for each token rather than once per passage.
+    """
+    tokens = {t for group in groups for alt in group for t in alt}
+    if any(_SEP in t for t in tokens):
+        return [tuple(_group_in_string(g, s) for g in groups) for s in term_strings]
+    joined = _SEP.join(term_strings)
+    starts, position = [], 0
+    for s in term_strings:
+        starts.append(position)
+        position += len(s) + 1
+    holding: dict[str, set[int]] = {}
+    for token in tokens:
+        needle, found, at = f" {token} ", set(), joined.find(f" {token} ")
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            found.add(index)
+            # the next passage: a token occurs in a passage's term string at most once
+            at = joined.find(needle, starts[index + 1]) if index + 1 < len(starts) else -1
+        holding[token] = found
+    empty = tuple(False for _ in groups)
+    per_group = []
+    for group in groups:
+        held: set[int] = set()
+        for alt in group:
+            held |= set.intersection(*(holding[t] for t in alt)) if alt else set(range(len(term_strings)))
+        per_group.append(held)
+    rows = [empty] * len(term_strings)
+    for index in set().union(*per_group):
+        rows[index] = tuple(index in held for held in per_group)
+    return rows
+
+
+_SEP = "\x00"
+
+
 class QuestionAnswerer:
     """Answer analysed questions from a whoosh searcher (one per thread, like search)."""
 
@@ -105,7 +146,12 @@ class QuestionAnswerer:
         """Return the passages of the best documents, best first, scored by weighted coverage."""
         if question.query is None:
             return []
-        results = self.searcher.search(question.query, limit=top_docs, filter=doc_filter)
+        # whoosh's BM25F top documents and scores, from cached postings (orscore.py; exhaustive,
+        # where whoosh's default collector could drop documents of a repaired question).
+        results = top_or(self.searcher, question.query, top_docs, doc_filter)
+        if results is None:   # a query shape orscore does not score: whoosh, also exhaustive
+            allowed = set(self.searcher.docs_for_query(doc_filter)) if doc_filter is not None else None
+            results = exhaustive_top(self.searcher, question.query, top_docs, None, allowed)
         if not results:
             return []
         top = results[0].score or 1.0
@@ -117,20 +163,26 @@ class QuestionAnswerer:
             title_terms = {t.text for t in self.analyzer.tokens(meta.get("title", ""), subwords=True)}
             in_title = [_group_in(g, title_terms) for g in question.groups]
             doc_score = (hit.score or 0.0) / top
-            for passage in hit["passages"]:
-                terms = passage[3]
-                covered = 0.0
-                for group, weight, titled in zip(question.groups, weights, in_title):
-                    if _group_in_string(group, terms):
-                        covered += weight
-                    elif titled:
-                        covered += 0.5 * weight
-                coverage = covered / total
-                status = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
-                if meta.get("level") == "case":
-                    status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
-                score = coverage * (0.55 + 0.45 * doc_score) * status
-                out.append(PassageCandidate(meta, passage, rank, doc_score, coverage, score))
+            status = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
+            if meta.get("level") == "case":
+                status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
+            passages = hit["passages"]
+            # Which groups each passage holds; most passages of a long law hold none, and
+            # passages holding the same groups get the same coverage.
+            present = _groups_present(question.groups, [p[3] for p in passages])
+            by_row: dict = {}
+            for passage, row in zip(passages, present):
+                found = by_row.get(row)
+                if found is None:
+                    covered = 0.0
+                    for held, weight, titled in zip(row, weights, in_title):
+                        if held:
+                            covered += weight
+                        elif titled:
+                            covered += 0.5 * weight
+                    coverage = covered / total
+                    found = by_row[row] = (coverage, coverage * (0.55 + 0.45 * doc_score) * status)
+                out.append(PassageCandidate(meta, passage, rank, doc_score, found[0], found[1]))
         out.sort(key=lambda c: (-c.score, c.doc_rank))
         return out
 

@@ -241,13 +241,24 @@ class _PostingCache:
         self.lock = threading.Lock()
 
     def get_postings(self, key, matcher, values: bool = False) -> dict:
-        key = key + (values,)
+        return self.get_computed(key + (values,), lambda: _postings(matcher, values))
+
+    def get(self, key):
+        """Return the dict cached under *key*, or None."""
+        with self.lock:
+            found = self.postings.get(key)
+            if found is not None:
+                self.postings.move_to_end(key)
+            return found
+
+    def get_computed(self, key, compute) -> dict:
+        """Return the dict cached under *key*, or ``compute()`` it and keep it (counted by size)."""
         with self.lock:
             found = self.postings.get(key)
             if found is not None:
                 self.postings.move_to_end(key)
                 return found
-        found = _postings(matcher, values)
+        found = compute()
         with self.lock:
             if key not in self.postings:
                 self.postings[key] = found
