@@ -18,6 +18,7 @@ from .models import CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .query import Filters, parse_query
 from .search import QueryCompiler, run_search
 from .store import IndexStore
+from .storedmeta import stored_metas
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = os.path.join("var", "index")
@@ -273,7 +274,7 @@ class KnowledgeBase:
         clauses = [Q.Term(k, v) for k, v in filters.items() if v]
         query = Q.And(clauses) if clauses else Q.Every()
         results = searcher.search(query, limit=None, sortedby="date", reverse=True)
-        return [hit["meta"] for hit in results]
+        return stored_metas(searcher, [hit.docnum for hit in results])  # cached per segment
 
     def citing_cases(self, doc_id: str) -> list[dict]:
         """Return the typical cases whose ``cites`` include *doc_id*."""

@@ -197,19 +197,22 @@ class IndexStore:
         current = self.current_dir()
         return filestate.generation_tag(current) if current is not None else None
 
-    def stored_state(self) -> dict[str, dict]:
+    def stored_state(self, read_records: bool = True) -> dict[str, dict] | None:
         """Return path → what the index holds for it: ``{"id", "hash", "sig"}``.
 
         ``sig`` is the file's stat signature when its content was hashed, or None (see
         :mod:`indexer.filestate`).  The state comes from memory or from the generation's state
         file when either matches the current whoosh generation; otherwise every stored record is
-        unpickled with its passages (~1.2 s on the law corpus) and the state file is rewritten.
+        unpickled with its passages (~1.2 s on the law corpus) and the state file is rewritten;
+        with ``read_records=False`` None is returned instead.
         """
         tag = self._state_tag()
         cached = getattr(self, "_state_cache", None)
         if cached is not None and cached[0] == tag:
             return {path: dict(value) for path, value in cached[1].items()}
         state = filestate.load(self.current_dir(), tag) if tag else None
+        if state is None and not read_records:
+            return None
         if state is None:
             ix = self.open()
             gen_dir = Path(ix.storage.folder)

@@ -228,3 +228,19 @@ def test_segment_bytes_are_shared_and_dropped_with_their_segments(tiny_kb, monke
     tiny_kb.index(rebuild=True)
     tiny_kb.search("补课")
     assert not old_paths & set(segcache._paths.values()), "segments of the removed generation are dropped"
+
+
+def test_document_listing_follows_updates(tiny_kb, tiny_corpus):
+    """The metadata listing is cached per segment; updates must still show at once."""
+    before = {m["id"]: m["title"] for m in tiny_kb.documents()}
+    assert before["rule-a"] == "关于学习培训的规定"
+    path = tiny_corpus / "a.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 关于学习培训的规定", "title: 关于学习培训的补充规定"),
+                    encoding="utf-8")
+    (tiny_corpus / "b.md").unlink()
+    tiny_kb.index()
+    after = {m["id"]: m["title"] for m in tiny_kb.documents()}
+    assert after == {"rule-a": "关于学习培训的补充规定", "case-c": before["case-c"]}
+    assert [m["id"] for m in tiny_kb.documents(level="case")] == ["case-c"]
+    tiny_kb.documents()[0]["title"] = "改动返回值"
+    assert "改动返回值" not in {m["title"] for m in tiny_kb.documents()}, "callers get copies"
