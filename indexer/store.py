@@ -204,12 +204,13 @@ class IndexStore:
         :mod:`indexer.filestate`).  The state comes from memory or from the generation's state
         file when either matches the current whoosh generation; otherwise every stored record is
         unpickled with its passages (~1.2 s on the law corpus) and the state file is rewritten;
-        with ``read_records=False`` None is returned instead.
+        with ``read_records=False`` None is returned instead.  The returned mapping is the
+        caller's; its entries are shared and must not be changed in place.
         """
         tag = self._state_tag()
         cached = getattr(self, "_state_cache", None)
         if cached is not None and cached[0] == tag:
-            return {path: dict(value) for path, value in cached[1].items()}
+            return dict(cached[1])
         state = filestate.load(self.current_dir(), tag) if tag else None
         if state is None and not read_records:
             return None
@@ -226,7 +227,7 @@ class IndexStore:
                         "id": fields["doc_id"], "hash": meta.get("hash"), "sig": None}
             filestate.save(gen_dir, tag, state)
         self._state_cache = (tag, state)
-        return {path: dict(value) for path, value in state.items()}
+        return dict(state)
 
     def remember_signatures(self, signatures: dict[str, list | None]) -> None:
         """Record stat signatures of files found unchanged by content (no index change)."""
