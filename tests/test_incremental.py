@@ -61,6 +61,8 @@ def test_unchanged_files_are_not_read_again(tiny_kb, tiny_corpus, trusted, reads
     report = tiny_kb.index()
     assert reads == []
     assert (report.files, report.unchanged, report.added, report.updated) == (3, 3, 0, 0)
+    assert tiny_kb.index(verify=True).unchanged == 3
+    assert sorted(reads) == ["a.md", "b.md", "c.md"], "--verify reads every file"
 
 
 def test_touched_file_is_read_but_not_reindexed(tiny_kb, tiny_corpus, trusted, reads):
