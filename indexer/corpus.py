@@ -290,6 +290,24 @@ class Corpus:
                     merged.update({k: v for k, v in data.items() if k in KNOWN_FIELDS - {"id", "title"}})
         return merged
 
+    def defaults_key(self, folder: str) -> str:
+        """Return a key of the ``_folder.yml`` chain above documents in *folder* (relative, "/").
+
+        Equal keys mean equal folder defaults; "" when no folder on the way has the file.
+        """
+        digest = hashlib.sha1()
+        parts = [p for p in folder.split("/") if p]
+        found = False
+        for depth in range(len(parts) + 1):
+            candidate = self.root.joinpath(*parts[:depth], FOLDER_DEFAULTS)
+            try:
+                data = candidate.read_bytes()
+            except OSError:
+                continue  # missing (or unreadable, as folder_defaults treats it: skipped)
+            found = True
+            digest.update(f"{depth}:{len(data)}:".encode() + data)
+        return digest.hexdigest() if found else ""
+
     def parse(self, source: SourceFile) -> tuple[PolicyDoc, list[CorpusProblem]]:
         text = decode_bytes(source.data, source.relpath)
         return parse_document(text, source.relpath, self.folder_defaults(source.path))

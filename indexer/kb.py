@@ -127,7 +127,8 @@ class KnowledgeBase:
         state = {} if full else store.stored_state()
         present: set[str] = set()
         changed: list[SourceFile] = []
-        signatures: dict[str, list | None] = {}   # of the files read in this run
+        file_info: dict[str, dict] = {}   # stat signature and folder-defaults key of files read now
+        folder_keys: dict[str, str] = {}
         problems: list[CorpusProblem] = []
         for rel, path, st in self.corpus.scan():
             if isinstance(st, OSError):
@@ -135,7 +136,11 @@ class KnowledgeBase:
                 continue
             known = state.get(rel)
             sig = signature(st, now_ns)
-            if known is not None and not verify and sig is not None and known.get("sig") == sig:
+            folder = rel.rpartition("/")[0]
+            if folder not in folder_keys:
+                folder_keys[folder] = self.corpus.defaults_key(folder)
+            same_defaults = known is not None and known.get("folder") in (None, folder_keys[folder])
+            if same_defaults and not verify and sig is not None and known.get("sig") == sig:
                 present.add(rel)
                 continue  # same size, times and inode as when its content was hashed
             try:
@@ -144,15 +149,15 @@ class KnowledgeBase:
                 problems.append(CorpusProblem(rel, None, f"无法读取：{exc.strerror}"))
                 continue
             present.add(rel)
-            signatures[rel] = sig
-            if known is None or known.get("hash") != source.hash:
+            file_info[rel] = {"sig": sig, "folder": folder_keys[folder]}
+            if not same_defaults or known.get("hash") != source.hash:
                 changed.append(source)
         removed_paths = [rel for rel in state if rel not in present]
         if on_start:
             on_start(len(changed))
         if full and self.index_workers > 1 and len(changed) >= MIN_PARALLEL_DOCS:
             built = store.rebuild_parallel(self.corpus.root, changed, self.index_workers, progress=progress,
-                                           signatures=signatures)
+                                           file_info=file_info)
             problems.extend(built.problems)
             return IndexReport(
                 files=len(present), added=len(built.indexed), updated=0, removed=0, unchanged=0,
@@ -184,14 +189,14 @@ class KnowledgeBase:
         new_ids = {doc.id for doc, _ in parsed}
         remove_ids = [i for i in remove_ids if i not in new_ids]
         if full:
-            passages = store.rebuild(iter(parsed), progress=progress, signatures=signatures)
+            passages = store.rebuild(iter(parsed), progress=progress, file_info=file_info)
         elif parsed or remove_ids:
-            passages = store.update(parsed, remove_ids, progress=progress, signatures=signatures)
+            passages = store.update(parsed, remove_ids, progress=progress, file_info=file_info)
         else:
             passages = 0
-        if not full:  # files read again but unchanged: remember their (new) signatures
-            store.remember_signatures({rel: sig for rel, sig in signatures.items()
-                                       if rel not in changed_paths and rel in state and state[rel].get("sig") != sig})
+        if not full:  # files read again but unchanged: remember their new signatures
+            store.remember_files({rel: info for rel, info in file_info.items() if rel not in changed_paths
+                                  and rel in state and any(state[rel].get(k) != v for k, v in info.items())})
         added = sum(1 for doc, _ in parsed if full or doc.path not in state)
         return IndexReport(
             files=len(present), added=added, updated=len(parsed) - added, removed=len(remove_ids),

@@ -123,6 +123,11 @@ def doc_record(doc: PolicyDoc, analyzer: TextAnalyzer, source_hash: str) -> dict
     return record
 
 
+def _entry(doc_id: str, source_hash: str, file_info: dict | None, path: str) -> dict:
+    info = (file_info or {}).get(path) or {}
+    return {"id": doc_id, "hash": source_hash, "sig": info.get("sig"), "folder": info.get("folder")}
+
+
 class IndexStore:
     """Open, update and rebuild the index generations under ``index_dir``."""
 
@@ -224,25 +229,25 @@ class IndexStore:
                 for fields in searcher.all_stored_fields():
                     meta = fields.get("meta") or {}
                     state[meta.get("path", fields["doc_id"])] = {
-                        "id": fields["doc_id"], "hash": meta.get("hash"), "sig": None}
+                        "id": fields["doc_id"], "hash": meta.get("hash"), "sig": None, "folder": None}
             filestate.save(gen_dir, tag, state)
         self._state_cache = (tag, state)
         return dict(state)
 
-    def remember_signatures(self, signatures: dict[str, list | None]) -> None:
-        """Record stat signatures of files found unchanged by content (no index change)."""
+    def remember_files(self, file_info: dict[str, dict]) -> None:
+        """Record new file facts (``sig``, ``folder``) of files whose content is unchanged."""
         with self._write_lock:
             tag = self._state_tag()
             cached = getattr(self, "_state_cache", None)
-            if not signatures or cached is None or cached[0] != tag:
+            if not file_info or cached is None or cached[0] != tag:
                 return
             state = cached[1]
-            for path, sig in signatures.items():
+            for path, info in file_info.items():
                 if path in state:
-                    state[path] = dict(state[path], sig=sig)
+                    state[path] = dict(state[path], **info)
             filestate.save(self.current_dir(), tag, state)
 
-    def _carry_state(self, before, add, remove_ids, signatures, tag, gen_dir) -> None:
+    def _carry_state(self, before, add, remove_ids, file_info, tag, gen_dir) -> None:
         """Apply a committed update to the cached state, if it was read from *before*."""
         cached = getattr(self, "_state_cache", None)
         self._state_cache = None
@@ -254,14 +259,14 @@ class IndexStore:
         gone = set(remove_ids) | {doc.id for doc, _ in add}
         state = {path: value for path, value in cached[1].items() if value["id"] not in gone}
         for doc, source_hash in add:
-            state[doc.path] = {"id": doc.id, "hash": source_hash, "sig": (signatures or {}).get(doc.path)}
+            state[doc.path] = _entry(doc.id, source_hash, file_info, doc.path)
         self._state_cache = (tag, state)
         filestate.save(gen_dir, tag, state)
 
-    def rebuild(self, items, progress=None, signatures: dict[str, list | None] | None = None) -> int:
+    def rebuild(self, items, progress=None, file_info: dict[str, dict] | None = None) -> int:
         """Build a new generation from ``(doc, hash)`` items and swap it in; return passages.
 
-        :param signatures: path → stat signature of the files (see :mod:`indexer.filestate`).
+        :param file_info: path → ``{"sig", "folder"}`` of the files (see :mod:`indexer.filestate`).
         """
         state: dict[str, dict] = {}
 
@@ -272,7 +277,7 @@ class IndexStore:
             try:
                 for doc, source_hash in items:
                     writer.add_document(**doc_record(doc, self.analyzer, source_hash))
-                    state[doc.path] = {"id": doc.id, "hash": source_hash, "sig": (signatures or {}).get(doc.path)}
+                    state[doc.path] = _entry(doc.id, source_hash, file_info, doc.path)
                     passages += len(doc.passages)
                     if progress:
                         progress(doc)
@@ -284,7 +289,7 @@ class IndexStore:
         return self._new_generation(build, lambda _: state)
 
     def rebuild_parallel(self, corpus_root, sources, workers: int, progress=None,
-                         signatures: dict[str, list | None] | None = None):
+                         file_info: dict[str, dict] | None = None):
         """Build a new generation from source files with *workers* processes and swap it in.
 
         :returns: an :class:`indexer.bulk.BuildResult` (indexed documents, problems, passages).
@@ -294,8 +299,7 @@ class IndexStore:
         hashes = {source.relpath: source.hash for source in sources}
 
         def state_of(built) -> dict[str, dict]:
-            return {path: {"id": doc_id, "hash": hashes[path], "sig": (signatures or {}).get(path)}
-                    for path, doc_id in built.indexed}
+            return {path: _entry(doc_id, hashes[path], file_info, path) for path, doc_id in built.indexed}
         return self._new_generation(lambda target: parallel_build(
             target, self.schema, corpus_root, segmenter.backend, segmenter._words, sources,
             workers, progress=progress), state_of)
@@ -340,10 +344,10 @@ class IndexStore:
                     shutil.rmtree(path, ignore_errors=True)
 
     def update(self, add: list[tuple[PolicyDoc, str]], remove_ids: list[str], progress=None,
-               signatures: dict[str, list | None] | None = None) -> int:
+               file_info: dict[str, dict] | None = None) -> int:
         """Replace the given documents and delete others in one commit; return passages added.
 
-        :param signatures: path → stat signature of the added files (see :mod:`indexer.filestate`).
+        :param file_info: path → ``{"sig", "folder"}`` of the added files (see :mod:`indexer.filestate`).
         """
         with self._write_lock:
             ix = self.open()
@@ -365,5 +369,5 @@ class IndexStore:
                 writer.cancel()
                 self._state_cache = None
                 raise
-            self._carry_state(before, add, remove_ids, signatures, [gen_dir.name, writer.generation], gen_dir)
+            self._carry_state(before, add, remove_ids, file_info, [gen_dir.name, writer.generation], gen_dir)
             return passages

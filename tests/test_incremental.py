@@ -246,3 +246,23 @@ def test_document_listing_follows_updates(tiny_kb, tiny_corpus):
     assert [m["id"] for m in tiny_kb.documents(level="case")] == ["case-c"]
     tiny_kb.documents()[0]["title"] = "改动返回值"
     assert "改动返回值" not in {m["title"] for m in tiny_kb.documents()}, "callers get copies"
+
+
+def test_folder_defaults_change_reaches_the_documents_below(tmp_path, trusted, reads):
+    root = tmp_path / "corpus"
+    write_doc(root, "laws/sub/x.md", None, "# 某条例\n\n正文内容。\n")
+    write_doc(root, "other/y.md", None, "# 另一文件\n\n正文内容。\n")
+    (root / "laws" / "_folder.yml").write_text("level: group\n", encoding="utf-8")
+    kb = KnowledgeBase(root, tmp_path / "index")
+    kb.index()
+    kb.index()
+    reads.clear()
+    (root / "laws" / "_folder.yml").write_text("level: central\n", encoding="utf-8")
+    report = kb.index()
+    assert reads == ["laws/sub/x.md"] and report.updated == 1
+    assert {m["path"]: m["level"] for m in kb.documents()} == {"laws/sub/x.md": "central", "other/y.md": "unclassified"}
+    reads.clear()
+    assert kb.index().updated == 0 and reads == []
+    (root / "laws" / "_folder.yml").unlink()
+    assert kb.index().updated == 1
+    assert {m["path"]: m["level"] for m in kb.documents()}["laws/sub/x.md"] == "unclassified"
