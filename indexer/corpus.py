@@ -246,20 +246,38 @@ class Corpus:
         """
         if not self.root.is_dir():
             raise CorpusError(self.root, None, "语料目录不存在。")
-        root = str(self.root)
-        found = []
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-            prefix = "" if rel_dir == "." else rel_dir + "/"
-            for name in sorted(filenames):
-                if name.endswith(".md") and name not in SIDE_FILES and not name.startswith("."):
-                    path = os.path.join(dirpath, name)
+        found: list = []
+        # DirEntry.stat() reuses the listing on Windows but leaves st_ino zero there.
+        stat = os.stat if os.name == "nt" else None
+
+        def walk(folder: str, prefix: str) -> None:
+            try:
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError:
+                return  # as os.walk in files(): an unreadable folder is skipped
+            subdirs = []
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not entry.is_symlink():  # as os.walk: links to folders are not followed
+                        subdirs.append(entry)
+                    continue
+                if name.endswith(".md") and name not in SIDE_FILES:
                     try:
-                        st = os.stat(path)
+                        st = stat(entry.path) if stat else entry.stat()
                     except OSError as exc:
                         st = exc
-                    found.append((prefix + name, path, st))
+                    found.append((prefix + name, entry.path, st))
+            for entry in subdirs:
+                walk(entry.path, prefix + entry.name + "/")
+        walk(str(self.root), "")
         return found
 
     def relpath(self, path: Path) -> str:

@@ -266,3 +266,16 @@ def test_folder_defaults_change_reaches_the_documents_below(tmp_path, trusted, r
     (root / "laws" / "_folder.yml").unlink()
     assert kb.index().updated == 1
     assert {m["path"]: m["level"] for m in kb.documents()}["laws/sub/x.md"] == "unclassified"
+
+
+def test_scan_lists_the_same_files_as_files(tmp_path):
+    root = copy_corpus(tmp_path / "corpus")
+    write_doc(root, ".hidden/x.md", None, "隐藏目录。\n")
+    write_doc(root, "documents/.tmp-abc.md", None, "临时文件。\n")
+    write_doc(root, "documents/group/深/层/文件.md", None, "深层目录。\n")
+    corpus = Corpus(root)
+    scanned = corpus.scan()
+    assert [(rel, path) for rel, path, _ in scanned] == [(corpus.relpath(p), str(p)) for p in corpus.files()]
+    assert "documents/group/深/层/文件.md" in {rel for rel, _, _ in scanned}
+    assert all(st.st_size == Path(path).stat().st_size and st.st_ino == Path(path).stat().st_ino
+               for _, path, st in scanned)
