@@ -77,21 +77,23 @@ class ProgressBar:
         return False
 
 
-def run_index(kb: KnowledgeBase, rebuild: bool, quiet: bool = False):
+def run_index(kb: KnowledgeBase, rebuild: bool, quiet: bool = False, verify: bool = False):
     """Index with a progress bar on long runs and return the report."""
     with ProgressBar("编入索引", enabled=not quiet) as bar:
-        return kb.index(rebuild=rebuild, progress=bar.progress, on_start=bar.on_start)
+        return kb.index(rebuild=rebuild, progress=bar.progress, on_start=bar.on_start, verify=verify)
 
 
 @cli.command("index")
 @kb_options
 @click.option("--rebuild", is_flag=True, help="完整重建（在新目录中构建后原子替换）。")
+@click.option("--verify", is_flag=True,
+              help="逐个读取并核对全部文件的内容，不凭文件大小和修改时间判断是否变化。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条。")
-def index_command(corpus_dir, index_dir, rebuild, quiet):
+def index_command(corpus_dir, index_dir, rebuild, verify, quiet):
     """更新索引：只处理变化的文件；--rebuild 完整重建。"""
     kb = open_kb(corpus_dir, index_dir)
     try:
-        report = run_index(kb, rebuild, quiet)
+        report = run_index(kb, rebuild, quiet, verify=verify)
     except PolicyKBError as exc:
         raise CLIError(str(exc))
     errors = [p for p in report.problems if p.severity == "error"]

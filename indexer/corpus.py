@@ -238,6 +238,48 @@ class Corpus:
                     found.append(Path(dirpath) / name)
         return found
 
+    def scan(self) -> list[tuple[str, str, os.stat_result | OSError]]:
+        """Return ``(relpath, path, stat or the OSError)`` of every document file, as :meth:`files`.
+
+        Cheaper than ``files()`` plus ``relpath()`` (no ``Path`` objects): an incremental
+        ``index`` stats every file of the corpus on each run.
+        """
+        if not self.root.is_dir():
+            raise CorpusError(self.root, None, "语料目录不存在。")
+        found: list = []
+        # DirEntry.stat() reuses the listing on Windows but leaves st_ino zero there.
+        stat = os.stat if os.name == "nt" else None
+
+        def walk(folder: str, prefix: str) -> None:
+            try:
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError:
+                return  # as os.walk in files(): an unreadable folder is skipped
+            subdirs = []
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not entry.is_symlink():  # as os.walk: links to folders are not followed
+                        subdirs.append(entry)
+                    continue
+                if name.endswith(".md") and name not in SIDE_FILES:
+                    try:
+                        st = stat(entry.path) if stat else entry.stat()
+                    except OSError as exc:
+                        st = exc
+                    found.append((prefix + name, entry.path, st))
+            for entry in subdirs:
+                walk(entry.path, prefix + entry.name + "/")
+        walk(str(self.root), "")
+        return found
+
     def relpath(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
@@ -265,6 +307,24 @@ class Corpus:
                 if isinstance(data, dict):
                     merged.update({k: v for k, v in data.items() if k in KNOWN_FIELDS - {"id", "title"}})
         return merged
+
+    def defaults_key(self, folder: str) -> str:
+        """Return a key of the ``_folder.yml`` chain above documents in *folder* (relative, "/").
+
+        Equal keys mean equal folder defaults; "" when no folder on the way has the file.
+        """
+        digest = hashlib.sha1()
+        parts = [p for p in folder.split("/") if p]
+        found = False
+        for depth in range(len(parts) + 1):
+            candidate = self.root.joinpath(*parts[:depth], FOLDER_DEFAULTS)
+            try:
+                data = candidate.read_bytes()
+            except OSError:
+                continue  # missing (or unreadable, as folder_defaults treats it: skipped)
+            found = True
+            digest.update(f"{depth}:{len(data)}:".encode() + data)
+        return digest.hexdigest() if found else ""
 
     def parse(self, source: SourceFile) -> tuple[PolicyDoc, list[CorpusProblem]]:
         text = decode_bytes(source.data, source.relpath)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .corpus import (SourceFile, atomic_write, content_hash, decode_bytes, deriv
 from .docform import (FIELD_LABELS, FIELD_ORDER, FieldError, _clean, _lenient, change_summary,
                       LEVEL_PREFIX, MAX_BODY_CHARS, check_id, render_document, unified_diff)
 from .errors import CorpusError, DocumentNotFound, PolicyKBError
+from .filestate import signature
 from .history import History, Trash, TrashEntry, VersionInfo
 from .models import LEVELS, STATUSES, PolicyDoc, level_key
 from .textnorm import normalize_doc_no
@@ -175,12 +177,16 @@ class Workspace:
             if found:
                 return found
         needle = doc_id.encode()
-        for path in self.corpus.files():
-            relpath = self.corpus.relpath(path)
-            if relpath in candidates:
+        now_ns = time.time_ns()
+        indexed = self._indexed_files()
+        for relpath, path, st in self.corpus.scan():
+            if relpath in candidates or isinstance(st, OSError):
                 continue
+            known = indexed.get(relpath)
+            if known and known["id"] != doc_id and known["sig"] is not None and known["sig"] == signature(st, now_ns):
+                continue  # unchanged since it was indexed under another id
             try:
-                data = path.read_bytes()
+                data = Path(path).read_bytes()
             except OSError:
                 continue
             if needle in data or derived_id(relpath) == doc_id:
@@ -188,6 +194,13 @@ class Workspace:
                 if found:
                     return found
         raise DocumentNotFound(doc_id)
+
+    def _indexed_files(self) -> dict[str, dict]:
+        """Return path → {id, hash, sig} of indexed files if known without reading the index."""
+        try:
+            return self.kb.store.stored_state(read_records=False) or {}
+        except Exception:  # a damaged index: scan every file
+            return {}
 
     def _try_file(self, relpath: str, doc_id: str):
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import Counter
+from collections import Counter, OrderedDict
 
 SINGLE_VALUED = ("level", "doc_type", "issuer", "year", "status")
 MULTI_VALUED = ("tags",)
@@ -23,21 +23,31 @@ _lock = threading.Lock()
 
 
 class FacetTable:
-    """Facet values of one index version: one list per single-valued field, docnum sets per tag."""
+    """Facet values of one index version: one list per single-valued field, docnum sets per tag.
+
+    Built from per-segment parts (see :func:`_segment_part`): after an incremental update only
+    the new segment is read; the large unchanged segments are reused.
+    """
 
     def __init__(self, searcher):
         reader = searcher.reader()
-        self.columns = {}
-        for name in SINGLE_VALUED:
-            if reader.has_column(name):
-                self.columns[name] = list(reader.column_reader(name))
-        self.multi = {}
-        for name in MULTI_VALUED:
-            values = {}
-            for term in reader.lexicon(name):
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
-                values[text] = frozenset(reader.postings(name, term).all_ids())
-            self.multi[name] = values
+        names = [n for n in SINGLE_VALUED if reader.has_column(n)]
+        self.columns = {name: [] for name in names}
+        multi: dict[str, dict[str, set | frozenset]] = {name: {} for name in MULTI_VALUED}
+        for leaf, offset in reader.leaf_readers():
+            columns, tags = _segment_part(leaf, names)
+            for name in names:
+                self.columns[name].extend(columns[name])
+            for name, values in tags.items():
+                merged = multi[name]
+                for value, docs in values.items():
+                    shifted = {d + offset for d in docs} if offset else docs
+                    found = merged.get(value)
+                    if found is None:
+                        merged[value] = shifted
+                    else:
+                        merged[value] = found | shifted
+        self.multi = {name: {v: frozenset(d) for v, d in values.items()} for name, values in multi.items()}
 
     def counts(self, docnums) -> dict[str, dict[str, int]]:
         """Return ``{field: {value: count}}`` over *docnums*."""
@@ -52,6 +62,42 @@ class FacetTable:
                     counts[value] = n
             out[name] = counts
         return out
+
+
+_parts: "OrderedDict[tuple, tuple]" = OrderedDict()
+_parts_lock = threading.Lock()   # not _lock: parts are built while facet_table holds _lock
+MAX_PARTS = 64
+
+
+def _segment_part(leaf, names: list[str]) -> tuple[dict, dict]:
+    """Return (columns, tag docnum sets) of one segment reader, cached by segment.
+
+    Column values never change once a segment is written, and deletions do not matter here
+    (counts are taken over matching, hence live, documents only).
+    """
+    segment = getattr(leaf, "segment", None)
+    key = (segment().segid, leaf.doc_count_all(), tuple(names)) if segment is not None else None
+    if key is not None:
+        with _parts_lock:
+            found = _parts.get(key)
+            if found is not None:
+                _parts.move_to_end(key)
+                return found
+    columns = {name: list(leaf.column_reader(name)) for name in names}
+    tags = {}
+    for name in MULTI_VALUED:
+        values = {}
+        for term in leaf.lexicon(name):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            values[text] = frozenset(leaf.postings(name, term).all_ids())
+        tags[name] = values
+    part = (columns, tags)
+    if key is not None:
+        with _parts_lock:
+            _parts[key] = part
+            while len(_parts) > MAX_PARTS:
+                _parts.popitem(last=False)
+    return part
 
 
 def _index_key(searcher) -> tuple | None:

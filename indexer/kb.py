@@ -12,13 +12,15 @@ from whoosh import query as Q
 from .analysis import Segmenter, TextAnalyzer, default_backend, read_userdict
 from .bulk import MIN_PARALLEL_DOCS, default_workers
 from .catalog import Catalog, Suggestion, term_anchor
-from .corpus import Corpus, derived_id
+from .corpus import Corpus, SourceFile, derived_id
+from .filestate import signature
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
 from .models import CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .query import Filters, parse_query
 from .resultcache import ResultCache
 from .search import QueryCompiler, run_search
 from .store import IndexStore
+from .storedmeta import stored_metas
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = os.path.join("var", "index")
@@ -116,39 +118,61 @@ class KnowledgeBase:
         return self._side("reading_lists.yml", self.corpus.reading_lists)
 
     # -- indexing ----------------------------------------------------------------------------
-    def index(self, rebuild: bool = False, progress=None, on_start=None) -> IndexReport:
+    def index(self, rebuild: bool = False, progress=None, on_start=None, verify: bool = False) -> IndexReport:
         """Bring the index up to date with the corpus; rebuild fully when asked or needed.
+
+        A file whose size, times and inode equal those recorded when it was last read is not
+        read again (see :mod:`indexer.filestate`); *verify* reads and hashes every file anyway.
 
         :param progress: called with each document as it is indexed.
         :param on_start: called with the number of documents about to be indexed.
         """
         started = time.perf_counter()
         store = self.store
-        files = self.corpus.files()
-        sources = {}
-        problems: list[CorpusProblem] = []
-        for path in files:
-            try:
-                source = self.corpus.read_source(path)
-            except OSError as exc:
-                problems.append(CorpusProblem(self.corpus.relpath(path), None, f"无法读取：{exc.strerror}"))
-                continue
-            sources[source.relpath] = source
+        now_ns = time.time_ns()  # before any stat: see filestate.RACY_NS
         full = rebuild or not store.is_usable()
         state = {} if full else store.stored_state()
-        changed = [s for rel, s in sources.items() if full or state.get(rel, {}).get("hash") != s.hash]
-        removed_paths = [rel for rel in state if rel not in sources]
+        present: set[str] = set()
+        changed: list[SourceFile] = []
+        file_info: dict[str, dict] = {}   # stat signature and folder-defaults key of files read now
+        folder_keys: dict[str, str] = {}
+        problems: list[CorpusProblem] = []
+        for rel, path, st in self.corpus.scan():
+            if isinstance(st, OSError):
+                problems.append(CorpusProblem(rel, None, f"无法读取：{st.strerror}"))
+                continue
+            known = state.get(rel)
+            sig = signature(st, now_ns)
+            folder = rel.rpartition("/")[0]
+            if folder not in folder_keys:
+                folder_keys[folder] = self.corpus.defaults_key(folder)
+            same_defaults = known is not None and known.get("folder") in (None, folder_keys[folder])
+            if same_defaults and not verify and sig is not None and known.get("sig") == sig:
+                present.add(rel)
+                continue  # same size, times and inode as when its content was hashed
+            try:
+                source = self.corpus.read_source(Path(path))
+            except OSError as exc:
+                problems.append(CorpusProblem(rel, None, f"无法读取：{exc.strerror}"))
+                continue
+            present.add(rel)
+            file_info[rel] = {"sig": sig, "folder": folder_keys[folder]}
+            if not same_defaults or known.get("hash") != source.hash:
+                changed.append(source)
+        removed_paths = [rel for rel in state if rel not in present]
         if on_start:
             on_start(len(changed))
         if full and self.index_workers > 1 and len(changed) >= MIN_PARALLEL_DOCS:
-            built = store.rebuild_parallel(self.corpus.root, changed, self.index_workers, progress=progress)
+            built = store.rebuild_parallel(self.corpus.root, changed, self.index_workers, progress=progress,
+                                           file_info=file_info)
             problems.extend(built.problems)
             return IndexReport(
-                files=len(sources), added=len(built.indexed), updated=0, removed=0, unchanged=0,
+                files=len(present), added=len(built.indexed), updated=0, removed=0, unchanged=0,
                 passages=built.passages, seconds=time.perf_counter() - started, rebuilt=True,
                 problems=tuple(problems))
         parsed: list[tuple[PolicyDoc, str]] = []
-        seen_ids = {v["id"]: rel for rel, v in state.items() if rel in sources and rel not in {c.relpath for c in changed}}
+        changed_paths = {c.relpath for c in changed}
+        seen_ids = {v["id"]: rel for rel, v in state.items() if rel in present and rel not in changed_paths}
         for source in changed:
             try:
                 doc, warnings = self.corpus.parse(source)
@@ -172,15 +196,18 @@ class KnowledgeBase:
         new_ids = {doc.id for doc, _ in parsed}
         remove_ids = [i for i in remove_ids if i not in new_ids]
         if full:
-            passages = store.rebuild(iter(parsed), progress=progress)
+            passages = store.rebuild(iter(parsed), progress=progress, file_info=file_info)
         elif parsed or remove_ids:
-            passages = store.update(parsed, remove_ids, progress=progress)
+            passages = store.update(parsed, remove_ids, progress=progress, file_info=file_info)
         else:
             passages = 0
+        if not full:  # files read again but unchanged: remember their new signatures
+            store.remember_files({rel: info for rel, info in file_info.items() if rel not in changed_paths
+                                  and rel in state and any(state[rel].get(k) != v for k, v in info.items())})
         added = sum(1 for doc, _ in parsed if full or doc.path not in state)
         return IndexReport(
-            files=len(sources), added=added, updated=len(parsed) - added, removed=len(remove_ids),
-            unchanged=len(sources) - len(changed), passages=passages,
+            files=len(present), added=added, updated=len(parsed) - added, removed=len(remove_ids),
+            unchanged=len(present) - len(changed), passages=passages,
             seconds=time.perf_counter() - started, rebuilt=full, problems=tuple(problems))
 
     def ensure_index(self) -> IndexReport | None:
@@ -292,7 +319,7 @@ class KnowledgeBase:
         clauses = [Q.Term(k, v) for k, v in filters.items() if v]
         query = Q.And(clauses) if clauses else Q.Every()
         results = searcher.search(query, limit=None, sortedby="date", reverse=True)
-        return [hit["meta"] for hit in results]
+        return stored_metas(searcher, [hit.docnum for hit in results])  # cached per segment
 
     def citing_cases(self, doc_id: str) -> list[dict]:
         """Return the typical cases whose ``cites`` include *doc_id*."""

@@ -19,6 +19,8 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 
+from . import filestate
+from . import segcache  # noqa: F401  (readers share segment bytes; see segcache.py)
 from .analysis import PreAnalyzed, TextAnalyzer, Token, WhooshChineseAnalyzer
 from .corpus import atomic_write
 from .errors import IndexBusy, IndexMissing
@@ -121,6 +123,11 @@ def doc_record(doc: PolicyDoc, analyzer: TextAnalyzer, source_hash: str) -> dict
     return record
 
 
+def _entry(doc_id: str, source_hash: str, file_info: dict | None, path: str) -> dict:
+    info = (file_info or {}).get(path) or {}
+    return {"id": doc_id, "hash": source_hash, "sig": info.get("sig"), "folder": info.get("folder")}
+
+
 class IndexStore:
     """Open, update and rebuild the index generations under ``index_dir``."""
 
@@ -191,40 +198,78 @@ class IndexStore:
                     raise IndexBusy(self.index_dir)
                 time.sleep(0.1)
 
-    def stored_state(self) -> dict[str, dict]:
-        """Return path → stored metadata (id, hash) of every indexed document.
+    def _state_tag(self) -> list | None:
+        current = self.current_dir()
+        return filestate.generation_tag(current) if current is not None else None
 
-        Reading it means unpickling every stored record with its passages (~2 s on the law
-        corpus), so the result is kept for the generation it was read from and carried forward
-        by :meth:`update`.
+    def stored_state(self, read_records: bool = True) -> dict[str, dict] | None:
+        """Return path → what the index holds for it: ``{"id", "hash", "sig"}``.
+
+        ``sig`` is the file's stat signature when its content was hashed, or None (see
+        :mod:`indexer.filestate`).  The state comes from memory or from the generation's state
+        file when either matches the current whoosh generation; otherwise every stored record is
+        unpickled with its passages (~1.2 s on the law corpus) and the state file is rewritten;
+        with ``read_records=False`` None is returned instead.  The returned mapping is the
+        caller's; its entries are shared and must not be changed in place.
         """
-        token = self.generation_token()
+        tag = self._state_tag()
         cached = getattr(self, "_state_cache", None)
-        if cached is not None and cached[0] == token:
-            return {path: dict(value) for path, value in cached[1].items()}
-        ix = self.open()
-        state = {}
-        with ix.searcher() as searcher:
-            for fields in searcher.all_stored_fields():
-                meta = fields.get("meta") or {}
-                state[meta.get("path", fields["doc_id"])] = {"id": fields["doc_id"], "hash": meta.get("hash")}
-        self._state_cache = (token, state)
-        return {path: dict(value) for path, value in state.items()}
+        if cached is not None and cached[0] == tag:
+            return dict(cached[1])
+        state = filestate.load(self.current_dir(), tag) if tag else None
+        if state is None and not read_records:
+            return None
+        if state is None:
+            ix = self.open()
+            gen_dir = Path(ix.storage.folder)
+            state = {}
+            with ix.searcher() as searcher:
+                # The tag of the generation actually read, even if another process commits now.
+                tag = [gen_dir.name, searcher.reader().generation()]
+                for fields in searcher.all_stored_fields():
+                    meta = fields.get("meta") or {}
+                    state[meta.get("path", fields["doc_id"])] = {
+                        "id": fields["doc_id"], "hash": meta.get("hash"), "sig": None, "folder": None}
+            filestate.save(gen_dir, tag, state)
+        self._state_cache = (tag, state)
+        return dict(state)
 
-    def _carry_state(self, before, add, remove_ids) -> None:
+    def remember_files(self, file_info: dict[str, dict]) -> None:
+        """Record new file facts (``sig``, ``folder``) of files whose content is unchanged."""
+        with self._write_lock:
+            tag = self._state_tag()
+            cached = getattr(self, "_state_cache", None)
+            if not file_info or cached is None or cached[0] != tag:
+                return
+            state = cached[1]
+            for path, info in file_info.items():
+                if path in state:
+                    state[path] = dict(state[path], **info)
+            filestate.save(self.current_dir(), tag, state)
+
+    def _carry_state(self, before, add, remove_ids, file_info, tag, gen_dir) -> None:
         """Apply a committed update to the cached state, if it was read from *before*."""
         cached = getattr(self, "_state_cache", None)
         self._state_cache = None
         if cached is None or cached[0] != before:
-            return
+            loaded = filestate.load(gen_dir, before)  # e.g. a save in the web app's process
+            if loaded is None:
+                return
+            cached = (before, loaded)
         gone = set(remove_ids) | {doc.id for doc, _ in add}
         state = {path: value for path, value in cached[1].items() if value["id"] not in gone}
         for doc, source_hash in add:
-            state[doc.path] = {"id": doc.id, "hash": source_hash}
-        self._state_cache = (self.generation_token(), state)
+            state[doc.path] = _entry(doc.id, source_hash, file_info, doc.path)
+        self._state_cache = (tag, state)
+        filestate.save(gen_dir, tag, state)
 
-    def rebuild(self, items, progress=None) -> int:
-        """Build a new generation from ``(doc, hash)`` items and swap it in; return passages."""
+    def rebuild(self, items, progress=None, file_info: dict[str, dict] | None = None) -> int:
+        """Build a new generation from ``(doc, hash)`` items and swap it in; return passages.
+
+        :param file_info: path → ``{"sig", "folder"}`` of the files (see :mod:`indexer.filestate`).
+        """
+        state: dict[str, dict] = {}
+
         def build(target: Path) -> int:
             ix = whoosh_index.create_in(str(target), self.schema)
             writer = FastSegmentWriter(ix, limitmb=256)
@@ -232,6 +277,7 @@ class IndexStore:
             try:
                 for doc, source_hash in items:
                     writer.add_document(**doc_record(doc, self.analyzer, source_hash))
+                    state[doc.path] = _entry(doc.id, source_hash, file_info, doc.path)
                     passages += len(doc.passages)
                     if progress:
                         progress(doc)
@@ -240,21 +286,30 @@ class IndexStore:
                 writer.cancel()
                 raise
             return passages
-        return self._new_generation(build)
+        return self._new_generation(build, lambda _: state)
 
-    def rebuild_parallel(self, corpus_root, sources, workers: int, progress=None):
+    def rebuild_parallel(self, corpus_root, sources, workers: int, progress=None,
+                         file_info: dict[str, dict] | None = None):
         """Build a new generation from source files with *workers* processes and swap it in.
 
         :returns: an :class:`indexer.bulk.BuildResult` (indexed documents, problems, passages).
         """
         from .bulk import parallel_build
         segmenter = self.analyzer.segmenter
+        hashes = {source.relpath: source.hash for source in sources}
+
+        def state_of(built) -> dict[str, dict]:
+            return {path: _entry(doc_id, hashes[path], file_info, path) for path, doc_id in built.indexed}
         return self._new_generation(lambda target: parallel_build(
             target, self.schema, corpus_root, segmenter.backend, segmenter._words, sources,
-            workers, progress=progress))
+            workers, progress=progress), state_of)
 
-    def _new_generation(self, build):
-        """Run ``build(target_dir)`` in a fresh generation directory, then make it current."""
+    def _new_generation(self, build, state_of=None):
+        """Run ``build(target_dir)`` in a fresh generation directory, then make it current.
+
+        ``state_of(outcome)`` returns the path → {id, hash, sig} state of the new generation,
+        saved beside it (see :mod:`indexer.filestate`).
+        """
         with self._write_lock:
             self.index_dir.mkdir(parents=True, exist_ok=True)
             name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -265,6 +320,12 @@ class IndexStore:
                 info = {"fingerprint": self.fingerprint, "schema": SCHEMA_VERSION,
                         "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
                 atomic_write(target / "policykb.json", json.dumps(info).encode())
+                if state_of is not None:
+                    # Nobody else writes to *target* before it becomes current: the tag is exact.
+                    state = state_of(outcome)
+                    tag = filestate.generation_tag(target)
+                    filestate.save(target, tag, state)
+                    self._state_cache = (tag, state)
                 old = self.current_dir()
                 atomic_write(self.index_dir / "CURRENT", name.encode())
             except BaseException:
@@ -282,12 +343,17 @@ class IndexStore:
                 if time.time() - path.stat().st_mtime > 3600:
                     shutil.rmtree(path, ignore_errors=True)
 
-    def update(self, add: list[tuple[PolicyDoc, str]], remove_ids: list[str], progress=None) -> int:
-        """Replace the given documents and delete others in one commit; return passages added."""
+    def update(self, add: list[tuple[PolicyDoc, str]], remove_ids: list[str], progress=None,
+               file_info: dict[str, dict] | None = None) -> int:
+        """Replace the given documents and delete others in one commit; return passages added.
+
+        :param file_info: path → ``{"sig", "folder"}`` of the added files (see :mod:`indexer.filestate`).
+        """
         with self._write_lock:
-            before = self.generation_token()
             ix = self.open()
             writer = self._writer(ix)
+            gen_dir = Path(ix.storage.folder)
+            before = [gen_dir.name, writer.generation - 1]  # the generation this commit builds on
             passages = 0
             try:
                 for doc_id in remove_ids:
@@ -303,5 +369,5 @@ class IndexStore:
                 writer.cancel()
                 self._state_cache = None
                 raise
-            self._carry_state(before, add, remove_ids)
+            self._carry_state(before, add, remove_ids, file_info, [gen_dir.name, writer.generation], gen_dir)
             return passages

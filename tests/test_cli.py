@@ -72,3 +72,26 @@ def test_unexpected_error_is_a_sentence_not_a_traceback(tmp_path, monkeypatch, c
     err = capsys.readouterr().err
     assert info.value.code == 2 and "意外的内部错误" in err and "disk on fire" in err
     assert "Traceback" not in err
+
+
+def test_index_verify_reads_every_file(tiny_corpus, tmp_path, monkeypatch):
+    """Where file times cannot show a rewrite (simulated: fixed times), --verify still finds it."""
+    from indexer import filestate
+    from indexer.corpus import Corpus
+    monkeypatch.setattr(filestate, "RACY_NS", 0)
+    original = Corpus.scan
+
+    class Frozen:
+        def __init__(self, st):
+            self.st_size, self.st_ino = st.st_size, st.st_ino
+            self.st_mtime_ns = self.st_ctime_ns = 1_000_000_000
+
+    monkeypatch.setattr(Corpus, "scan", lambda self: [(r, p, Frozen(s)) for r, p, s in original(self)])
+    args = ["--corpus", str(tiny_corpus), "--index", str(tmp_path / "idx")]
+    run("index", *args)
+    path = tiny_corpus / "c.md"
+    path.write_bytes(path.read_bytes().replace("补课".encode(), "复查".encode()))
+    assert "更新 0" in run("index", *args).output  # the signature looks unchanged
+    result = run("index", *args, "--verify")
+    assert result.exit_code == 0 and "更新 1" in result.output
+    assert "id：case-c" in run("search", *args, "复查").output
