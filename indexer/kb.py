@@ -19,7 +19,7 @@ from .models import CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .query import Filters, parse_query
 from .resultcache import ResultCache
 from .search import QueryCompiler, run_search
-from .store import IndexStore
+from .store import IndexChanged, IndexStore
 from .storedmeta import stored_metas
 
 DEFAULT_CORPUS = "corpus"
@@ -28,6 +28,7 @@ DEFAULT_INSTANCE = "var"
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_QUESTION_CHARS = 200
+INDEX_ATTEMPTS = 3  # reads of the corpus before indexing without the staleness check
 PARSED_DOCUMENTS = 64  # parsed documents kept for document pages
 
 
@@ -52,7 +53,8 @@ class KnowledgeBase:
         self._local = threading.local()
         self._analyzer: TextAnalyzer | None = None
         self._store: IndexStore | None = None
-        self._side_cache: dict[str, tuple[float, object]] = {}
+        self._side_cache: dict[str, tuple[float, object, int]] = {}
+        self._side_loads = 0
         self.instance_dir = Path(instance_dir)
         self._workspace = None
         self._results = ResultCache(result_cache)
@@ -105,8 +107,14 @@ class KnowledgeBase:
         if cached and cached[0] == mtime:
             return cached[1]
         value = loader()
-        self._side_cache[name] = (mtime, value)
+        self._side_loads += 1
+        self._side_cache[name] = (mtime, value, self._side_loads)
         return value
+
+    def _side_serial(self, name: str) -> int:
+        """Return a number that changes whenever side file *name* is loaded again."""
+        cached = self._side_cache.get(name)
+        return cached[2] if cached else 0
 
     def aliases(self) -> dict[str, tuple[str, ...]]:
         return self._side("aliases.yml", self.corpus.aliases)
@@ -127,6 +135,16 @@ class KnowledgeBase:
         :param progress: called with each document as it is indexed.
         :param on_start: called with the number of documents about to be indexed.
         """
+        for _ in range(INDEX_ATTEMPTS):
+            # Another process (a worker of the site, policykb index) may commit while this one
+            # reads the corpus; the store then refuses the stale write and the corpus is read again.
+            try:
+                return self._index_once(rebuild, progress, on_start, verify, self.store.generation_token())
+            except IndexChanged:
+                continue
+        return self._index_once(rebuild, progress, on_start, verify, None)
+
+    def _index_once(self, rebuild, progress, on_start, verify, expect) -> IndexReport:
         started = time.perf_counter()
         store = self.store
         now_ns = time.time_ns()  # before any stat: see filestate.RACY_NS
@@ -164,7 +182,7 @@ class KnowledgeBase:
             on_start(len(changed))
         if full and self.index_workers > 1 and len(changed) >= MIN_PARALLEL_DOCS:
             built = store.rebuild_parallel(self.corpus.root, changed, self.index_workers, progress=progress,
-                                           file_info=file_info)
+                                           file_info=file_info, expect=expect)
             problems.extend(built.problems)
             return IndexReport(
                 files=len(present), added=len(built.indexed), updated=0, removed=0, unchanged=0,
@@ -196,9 +214,9 @@ class KnowledgeBase:
         new_ids = {doc.id for doc, _ in parsed}
         remove_ids = [i for i in remove_ids if i not in new_ids]
         if full:
-            passages = store.rebuild(iter(parsed), progress=progress, file_info=file_info)
+            passages = store.rebuild(iter(parsed), progress=progress, file_info=file_info, expect=expect)
         elif parsed or remove_ids:
-            passages = store.update(parsed, remove_ids, progress=progress, file_info=file_info)
+            passages = store.update(parsed, remove_ids, progress=progress, file_info=file_info, expect=expect)
         else:
             passages = 0
         if not full:  # files read again but unchanged: remember their new signatures
@@ -231,8 +249,15 @@ class KnowledgeBase:
         if cached is not None:
             local.searcher = None  # never hand out a closed searcher if reopening fails
             cached.close()
-        ix = store.open()
-        local.searcher = ix.searcher()
+        for attempt in range(4):
+            try:
+                local.searcher = store.open().searcher()
+                break
+            except FileNotFoundError:  # another process's commit removed merged-away files
+                if attempt == 3:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+                token = store.generation_token()
         local.token = token
         return local.searcher
 
@@ -430,7 +455,8 @@ class KnowledgeBase:
 
     def _result_generation(self) -> tuple:
         # Aliases change how a query is compiled without changing the index.
-        return (self.store.generation_token(), id(self.aliases()))
+        self.aliases()  # reload a changed alias table first
+        return (self.store.generation_token(), self._side_serial("aliases.yml"))
 
     def _ask(self, question: str, level, limit) -> "AnswerSet":
         from .answers import AnswerSet

@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -128,6 +129,10 @@ def _entry(doc_id: str, source_hash: str, file_info: dict | None, path: str) -> 
     return {"id": doc_id, "hash": source_hash, "sig": info.get("sig"), "folder": info.get("folder")}
 
 
+class IndexChanged(Exception):
+    """Another process committed after the caller read the corpus: its changes may be stale."""
+
+
 class IndexStore:
     """Open, update and rebuild the index generations under ``index_dir``."""
 
@@ -137,6 +142,25 @@ class IndexStore:
         self.fingerprint = fingerprint
         self.schema = build_schema(analyzer)
         self._write_lock = threading.Lock()
+
+    @contextmanager
+    def _locked(self, expect: tuple | None = None):
+        """Hold the write lock of this index across threads and processes (file lock on POSIX).
+
+        :param expect: the generation token the caller's reading of the corpus was based on.
+        :raises IndexChanged: when another writer committed since then.
+        """
+        with self._write_lock:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.index_dir / ".write.lock", "a+b") as handle:
+                try:
+                    import fcntl
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                except ImportError:  # Windows: one process serves the site, the thread lock suffices
+                    pass
+                if expect is not None and self.generation_token() != expect:
+                    raise IndexChanged()
+                yield
 
     # -- generations -------------------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -245,7 +269,7 @@ class IndexStore:
 
     def remember_files(self, file_info: dict[str, dict]) -> None:
         """Record new file facts (``sig``, ``folder``) of files whose content is unchanged."""
-        with self._write_lock:
+        with self._locked():
             tag = self._state_tag()
             cached = getattr(self, "_state_cache", None)
             if not file_info or cached is None or cached[0] != tag:
@@ -272,10 +296,12 @@ class IndexStore:
         self._state_cache = (tag, state)
         filestate.save(gen_dir, tag, state)
 
-    def rebuild(self, items, progress=None, file_info: dict[str, dict] | None = None) -> int:
+    def rebuild(self, items, progress=None, file_info: dict[str, dict] | None = None,
+                expect: tuple | None = None) -> int:
         """Build a new generation from ``(doc, hash)`` items and swap it in; return passages.
 
         :param file_info: path → ``{"sig", "folder"}`` of the files (see :mod:`indexer.filestate`).
+        :param expect: see :meth:`_locked`.
         """
         state: dict[str, dict] = {}
 
@@ -295,10 +321,10 @@ class IndexStore:
                 writer.cancel()
                 raise
             return passages
-        return self._new_generation(build, lambda _: state)
+        return self._new_generation(build, lambda _: state, expect=expect)
 
     def rebuild_parallel(self, corpus_root, sources, workers: int, progress=None,
-                         file_info: dict[str, dict] | None = None):
+                         file_info: dict[str, dict] | None = None, expect: tuple | None = None):
         """Build a new generation from source files with *workers* processes and swap it in.
 
         :returns: an :class:`indexer.bulk.BuildResult` (indexed documents, problems, passages).
@@ -311,16 +337,15 @@ class IndexStore:
             return {path: _entry(doc_id, hashes[path], file_info, path) for path, doc_id in built.indexed}
         return self._new_generation(lambda target: parallel_build(
             target, self.schema, corpus_root, segmenter.backend, segmenter._words, sources,
-            workers, progress=progress), state_of)
+            workers, progress=progress), state_of, expect=expect)
 
-    def _new_generation(self, build, state_of=None):
+    def _new_generation(self, build, state_of=None, expect: tuple | None = None):
         """Run ``build(target_dir)`` in a fresh generation directory, then make it current.
 
         ``state_of(outcome)`` returns the path → {id, hash, sig} state of the new generation,
         saved beside it (see :mod:`indexer.filestate`).
         """
-        with self._write_lock:
-            self.index_dir.mkdir(parents=True, exist_ok=True)
+        with self._locked(expect):
             name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
             target = self.index_dir / name
             target.mkdir()
@@ -353,12 +378,13 @@ class IndexStore:
                     shutil.rmtree(path, ignore_errors=True)
 
     def update(self, add: list[tuple[PolicyDoc, str]], remove_ids: list[str], progress=None,
-               file_info: dict[str, dict] | None = None) -> int:
+               file_info: dict[str, dict] | None = None, expect: tuple | None = None) -> int:
         """Replace the given documents and delete others in one commit; return passages added.
 
         :param file_info: path → ``{"sig", "folder"}`` of the added files (see :mod:`indexer.filestate`).
+        :param expect: see :meth:`_locked`.
         """
-        with self._write_lock:
+        with self._locked(expect):
             ix = self.open()
             writer = self._writer(ix)
             gen_dir = Path(ix.storage.folder)

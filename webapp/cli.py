@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -24,13 +26,14 @@ def instance_option(func):
               help="监听地址；在局域网内共享时用 0.0.0.0。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="端口；0 表示自动选择空闲端口。")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="每个工作进程的线程数。")
+@click.option("--threads", default=None, type=click.IntRange(1, 64),
+              help="每个工作进程的线程数；缺省为 4（只有一个进程时为 8）。")
 @click.option("--workers", default=None, type=click.IntRange(1, 32),
               help="工作进程数；缺省为每个 CPU 核一个（最多 4 个；Windows 上为 1）。")
 def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads, workers):
     """启动网站：先使索引与语料一致，再用 waitress 提供服务（可多进程）。"""
     from . import _stored_secret_key, create_app
-    from .serving import WorkerPool, bind_sockets, default_workers, run_server
+    from .serving import WorkerPool, bind_socket, default_workers, graceful_stop, run_server, shown_address
 
     kb = KnowledgeBase(corpus_dir, index_dir, instance_dir=instance_dir)
     click.echo("正在检查索引……", err=True)
@@ -53,18 +56,22 @@ def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads, work
     config = {"KB": kb, "CORPUS_DIR": corpus_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": instance_dir,
               "SECRET_KEY": secret}
     kb.warm_up()  # forked workers share the dictionary, catalogue and facet table loaded here
+    threads = threads or (8 if workers == 1 else 4)
     try:
-        sockets = bind_sockets(host, port, workers)
+        sock = bind_socket(host, port)
+    except socket.gaierror:
+        raise CLIError(f"无法识别监听地址“{host}”，请填写 IP 地址（如 127.0.0.1、0.0.0.0、::1）或本机名称。")
     except OSError as exc:
         raise CLIError(f"无法在 {host}:{port} 上启动网站（{exc.strerror}）。端口可能已被占用，请用 --port 换一个。")
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    click.echo(f"网站已启动：请在浏览器中打开 http://{shown}:{sockets[0].getsockname()[1]}/  （按 Ctrl+C 停止）")
+    click.echo(f"网站已启动：请在浏览器中打开 {shown_address(sock)}  （按 Ctrl+C 停止）")
     if workers == 1:
-        run_server(lambda: create_app(config), sockets[0], threads)
+        if hasattr(signal, "SIGTERM") and os.name != "nt":
+            signal.signal(signal.SIGTERM, graceful_stop)
+        run_server(lambda: create_app(config), sock, threads)
         click.echo("\n网站已停止。")
         return
     click.echo(f"{workers} 个工作进程，每个 {threads} 个线程。", err=True)
-    pool = WorkerPool(lambda: create_app(config), sockets, workers, threads,
+    pool = WorkerPool(lambda: create_app(config), sock, workers, threads,
                       say=lambda text: click.echo(text, err=True))
     status = pool.run()
     click.echo("\n网站已停止。")

@@ -54,9 +54,12 @@ class IndexRepair:
         :param full: rebuild from scratch even when the index still opens (damaged segments).
         """
         seen = self.repairs
+        token = self.kb.store.generation_token()
         with self._lock:
             if self.repairs != seen:
                 return True  # another request repaired it while this one waited
+            if self.kb.store.generation_token() != token:
+                return True  # another process (a worker of the site) wrote a new index meanwhile
             try:
                 report = self.kb.index(rebuild=full)
             except Exception:

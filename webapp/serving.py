@@ -1,17 +1,20 @@
 """Serve the site with waitress in one or several worker processes.
 
 Whoosh, our ranking and the templates are pure Python, so one process uses one core however many
-threads it has.  On POSIX systems ``policykb serve --workers N`` forks N processes after the
-listening sockets are bound; each builds its own application (its own searchers, SQLite
-connections and caches) and reads the same index.  Writes stay safe across processes: document
-edits take a file lock, whoosh has one writer at a time, and every process reopens its searchers
-and drops its cached results when the index generation changes.
+threads it has.  On POSIX systems ``policykb serve --workers N`` binds the listening socket, warms
+the shared data, and forks N processes that accept from that one socket; each builds its own
+application (its own searchers, SQLite connections and caches) and reads the same index.  Writes
+stay safe across processes: document edits and index writes take file locks, and every process
+reopens its searchers and drops its cached results when the index generation changes.
 
-On Linux each worker gets its own ``SO_REUSEPORT`` socket, so the kernel spreads connections
-evenly; elsewhere the workers share one socket.  Windows has no ``fork``: one process serves.
+One plain socket (no ``SO_REUSEPORT``) means a second ``policykb serve`` on the same port fails
+with a clear message instead of silently sharing the port; an idle worker wakes first, so
+connections still go where there is time to serve them.  On Linux a worker also stops when its
+parent dies.  Windows has no ``fork``: one process serves.
 """
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -20,45 +23,57 @@ import time
 from typing import Callable
 
 RESPAWN_WINDOW = 10.0  # a worker that dies sooner than this after starting counts as crashing
-MAX_QUICK_DEATHS = 5
+MAX_QUICK_DEATHS = 5   # in a row: the site stops instead of restarting workers forever
+MAX_BACKOFF = 5.0
 
 
 def default_workers() -> int:
-    """Return one worker per core (at most 4) where processes can fork, else 1."""
+    """Return one worker per usable core (at most 4) where processes can fork, else 1."""
     if not hasattr(os, "fork"):
         return 1
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-def bind_sockets(host: str, port: int, count: int) -> list[socket.socket]:
-    """Bind *count* listening sockets to one address (one shared socket without SO_REUSEPORT).
-
-    :raises OSError: when the address cannot be bound.
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    reuse_port = count > 1 and hasattr(socket, "SO_REUSEPORT") and sys.platform.startswith("linux")
-    sockets: list[socket.socket] = []
     try:
-        for _ in range(count if reuse_port else 1):
-            sock = socket.socket(family, socket.SOCK_STREAM)
-            sockets.append(sock)
+        cores = len(os.sched_getaffinity(0))  # honours CPU affinity, unlike os.cpu_count()
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind and listen on *host*:*port* (IPv4, IPv6 or a host name; port 0 picks a free one).
+
+    :raises OSError: when the address cannot be bound (already in use, unknown host ...).
+    """
+    host = host.strip("[]")
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    error: OSError | None = None
+    for family, kind, proto, _name, address in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
             if os.name != "nt":
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if reuse_port:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            sock.bind((host, port))
-            port = sock.getsockname()[1]  # port 0: the others join the port the first one got
+            sock.bind(address)
             sock.listen(1024)
             sock.setblocking(False)
-    except OSError:
-        for sock in sockets:
+            return sock
+        except OSError as exc:
             sock.close()
-        raise
-    return sockets
+            error = exc
+    raise error or OSError(f"无法解析地址 {host}")
+
+
+def shown_address(sock: socket.socket) -> str:
+    """Return the address to open in a browser (127.0.0.1 for a wildcard, [..] for IPv6)."""
+    host, port = sock.getsockname()[:2]
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def run_server(make_app: Callable, sock: socket.socket, threads: int) -> None:
-    """Serve *sock* with waitress in this process until interrupted."""
+    """Serve *sock* with waitress in this process until interrupted.
+
+    Ctrl+C (and SIGTERM in a worker) lets requests in progress finish for up to 5 s.
+    """
     from waitress import create_server
 
     server = create_server(make_app(), sockets=[sock], threads=threads, ident="policykb")
@@ -70,75 +85,112 @@ def run_server(make_app: Callable, sock: socket.socket, threads: int) -> None:
         server.close()
 
 
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to send SIGTERM when the parent dies (a worker must never outlive it)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(0)
+
+
+def graceful_stop(*_args) -> None:
+    """Signal handler: stop serving like Ctrl+C does."""
+    raise KeyboardInterrupt  # waitress's run() then lets running requests finish
+
+
 class _Stop(Exception):
     """Raised by the signal handler to leave the blocking wait for a worker."""
 
 
 class WorkerPool:
-    """Fork worker processes that serve the bound sockets; replace any that die."""
+    """Fork worker processes that serve one bound socket; replace any that die."""
 
-    def __init__(self, make_app: Callable, sockets: list[socket.socket], workers: int, threads: int,
+    def __init__(self, make_app: Callable, sock: socket.socket, workers: int, threads: int,
                  say: Callable[[str], None]):
         self.make_app = make_app
-        self.sockets = sockets
+        self.sock = sock
         self.workers = workers
         self.threads = threads
         self.say = say
-        self.children: dict[int, tuple[int, float]] = {}  # pid -> (slot, started)
+        self.children: dict[int, float] = {}  # pid -> when it started
         self.stopping = False
 
-    def _spawn(self, slot: int) -> None:
-        sock = self.sockets[slot % len(self.sockets)]
+    def _spawn(self) -> None:
+        parent = os.getpid()
         stop_signals = {signal.SIGTERM, signal.SIGINT}
         # No stop signal between the fork and recording the child: it would be left running.
         signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
-        pid = os.fork()
-        if pid == 0:  # the worker
-            code = 0
-            try:
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us on Ctrl+C
+        try:
+            pid = os.fork()
+            if pid == 0:  # the worker
+                code = 0
+                try:
+                    signal.signal(signal.SIGTERM, graceful_stop)
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us on Ctrl+C
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
+                    _die_with_parent(parent)
+                    run_server(self.make_app, self.sock, self.threads)
+                except KeyboardInterrupt:  # stopped while still starting
+                    pass
+                except BaseException as exc:  # noqa: BLE001 - a worker must never return into the parent's code
+                    print(f"工作进程 {os.getpid()} 异常退出：{exc}", file=sys.stderr, flush=True)
+                    code = 1
+                finally:
+                    os._exit(code)
+            self.children[pid] = time.monotonic()
+        finally:
+            if os.getpid() == parent:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
-                for other in self.sockets:
-                    if other is not sock:
-                        other.close()
-                run_server(self.make_app, sock, self.threads)
-            except BaseException as exc:  # noqa: BLE001 - a worker must never return into the parent's code
-                print(f"工作进程 {os.getpid()} 异常退出：{exc}", file=sys.stderr, flush=True)
-                code = 1
-            finally:
-                os._exit(code)
-        self.children[pid] = (slot, time.monotonic())
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
 
     def _stop(self, *_args) -> None:
         self.stopping = True
         raise _Stop  # os.waitpid is retried after a signal (PEP 475) unless the handler raises
 
+    def _start_one(self, failures: int) -> int:
+        """Fork a worker, retrying with a growing pause while the system refuses; return failures."""
+        while True:
+            try:
+                self._spawn()
+                return failures
+            except OSError as exc:  # out of memory or processes: wait rather than give up the site
+                failures += 1
+                self.say(f"无法启动工作进程（{exc.strerror or exc}），稍后重试。")
+                time.sleep(min(MAX_BACKOFF, 0.5 * failures))
+
     def run(self) -> int:
         """Start the workers and supervise them until SIGTERM or Ctrl+C; return an exit status."""
         previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        gc.collect()
+        gc.freeze()  # keep the warmed-up objects out of the collector, so workers share their pages
         quick_deaths = 0
         try:
-            for slot in range(self.workers):
-                self._spawn(slot)
+            for _ in range(self.workers):
+                self._start_one(0)
             while not self.stopping:
                 try:
                     pid, status = os.waitpid(-1, 0)
                 except ChildProcessError:
                     break
-                slot, started = self.children.pop(pid, (None, 0.0))
-                if slot is None or self.stopping:
+                started = self.children.pop(pid, None)
+                if started is None or self.stopping:
                     continue
                 if time.monotonic() - started < RESPAWN_WINDOW:
                     quick_deaths += 1
                     if quick_deaths >= MAX_QUICK_DEATHS:
                         self.say("工作进程接连启动失败，网站已停止。请查看上面的错误信息。")
                         return 1
+                else:
+                    quick_deaths = 0  # it ran fine for a while: an isolated crash, not a broken start
                 code = os.waitstatus_to_exitcode(status)
                 how = f"被信号 {-code} 终止" if code < 0 else f"退出码 {code}"
                 self.say(f"工作进程 {pid} 已退出（{how}），正在重新启动。")
-                self._spawn(slot)
+                time.sleep(min(MAX_BACKOFF, 0.5 * quick_deaths))
+                self._start_one(0)
             return 0
         except _Stop:
             return 0
@@ -146,25 +198,28 @@ class WorkerPool:
             self.stopping = True
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second Ctrl+C must not cut the clean-up
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            for pid in list(self.children):
-                try:
-                    os.kill(pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-            deadline = time.monotonic() + 10
-            while self.children and time.monotonic() < deadline:
-                try:
-                    pid, _ = os.waitpid(-1, os.WNOHANG)
-                except ChildProcessError:
-                    break
-                if pid:
-                    self.children.pop(pid, None)
-                else:
-                    time.sleep(0.05)
-            for pid in self.children:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            self._stop_children()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+    def _stop_children(self) -> None:
+        for pid in list(self.children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 10  # waitress gives running requests 5 s
+        while self.children and time.monotonic() < deadline:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid:
+                self.children.pop(pid, None)
+            else:
+                time.sleep(0.05)
+        for pid in self.children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
