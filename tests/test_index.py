@@ -94,3 +94,36 @@ def test_document_is_read_from_the_corpus(tiny_kb):
     doc = tiny_kb.get_document("rule-a")
     assert doc.title == "关于学习培训的规定" and doc.passages[-1].anchor == "art32"
     assert [c["id"] for c in tiny_kb.citing_cases("rule-a")] == ["case-c"]
+
+
+def test_a_rebuild_never_drops_what_another_process_committed_meanwhile(tiny_corpus, tmp_path):
+    """A repair in one worker of the site and an office save in another must not lose the save."""
+    kb = KnowledgeBase(tiny_corpus, tmp_path / "index")
+    kb.index()
+    other = KnowledgeBase(tiny_corpus, tmp_path / "index")  # stands for another process
+    real_scan = kb.corpus.scan
+    interleaved = []
+
+    def scan():
+        entries = list(real_scan())  # this process has read the corpus ...
+        if not interleaved:          # ... when the other one saves a new document and indexes it
+            interleaved.append(True)
+            write_doc(tiny_corpus, "d.md", {"id": "rule-d", "title": "巡回检查办法", "level": "group"},
+                      "巡回检查每月进行一次。\n")
+            other.index()
+        return iter(entries)
+
+    kb.corpus.scan = scan
+    report = kb.index(rebuild=True)
+    assert interleaved and report.files == 4
+    assert [h.id for h in kb.search("巡回检查").hits] == ["rule-d"]
+    assert [h.id for h in other.search("巡回检查").hits] == ["rule-d"]
+
+
+def test_a_stale_write_is_refused(tiny_kb):
+    from indexer.store import IndexChanged
+    stale = tiny_kb.store.generation_token()
+    tiny_kb.store.update([], ["case-c"])
+    with pytest.raises(IndexChanged):
+        tiny_kb.store.update([], ["rule-a"], expect=stale)
+    assert tiny_kb.search("学习培训").total == 1  # the refused write changed nothing

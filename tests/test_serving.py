@@ -57,23 +57,31 @@ def search_ids(address: str, q: str) -> list[str]:
         return [hit["id"] for hit in json.load(response)["hits"]]
 
 
+def start_serve(corpus, tmp_path, *extra):
+    """Start ``policykb serve --port 0`` with two workers; return (process, lines, output, address)."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "webapp.cli", "serve", "--port", "0", "--workers", "2", "--threads", "2",
+         "--instance", str(tmp_path / "var"), "--corpus", str(corpus), "--index", str(tmp_path / "index"), *extra],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+    lines: queue.Queue = queue.Queue()
+    server.reader = threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True)
+    server.reader.start()
+    output, address = [], None
+    while address is None:
+        line = lines.get(timeout=60)
+        output.append(line)
+        match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+        address = match.group(1) if match else None
+    return server, lines, output, address
+
+
 def test_workers_share_the_index_survive_a_crash_and_stop_together(tiny_corpus, tmp_path):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     paths = ["--corpus", str(tiny_corpus), "--index", str(tmp_path / "index")]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "webapp.cli", "serve", "--port", "0", "--workers", "2", "--threads", "2",
-         "--instance", str(tmp_path / "var"), *paths],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
-    lines: queue.Queue = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True)
-    reader.start()
-    output, address = [], None
+    server, lines, output, address = start_serve(tiny_corpus, tmp_path)
+    reader = server.reader
     try:
-        while address is None:
-            line = lines.get(timeout=60)
-            output.append(line)
-            match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-            address = match.group(1) if match else None
         workers = wait_for(lambda: len(children(server.pid)) == 2 and children(server.pid))
         assert workers and len(workers) == 2, "".join(output)
 
@@ -99,6 +107,13 @@ def test_workers_share_the_index_survive_a_crash_and_stop_together(tiny_corpus, 
         for _ in range(6):
             assert search_ids(address, "学习培训") == ["rule-a"]
         survivors = set(replaced)
+
+        # A second site on the same port is refused with a sentence, not silently let in.
+        port = address.rsplit(":", 1)[1]
+        second = subprocess.run([sys.executable, "-m", "webapp.cli", "serve", "--port", port, "--workers", "2",
+                                 "--instance", str(tmp_path / "var2"), *paths],
+                                cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120)
+        assert second.returncode != 0 and "端口可能已被占用" in second.stderr, second.stderr
     finally:
         server.terminate()
         code = server.wait(timeout=20)
@@ -109,3 +124,19 @@ def test_workers_share_the_index_survive_a_crash_and_stop_together(tiny_corpus, 
     text = "".join(output) + "".join(lines.queue)
     assert "已退出（被信号 9 终止），正在重新启动" in text
     assert "网站已停止" in text
+
+
+def test_workers_stop_when_the_parent_is_killed(tiny_corpus, tmp_path):
+    server, _lines, output, _address = start_serve(tiny_corpus, tmp_path)
+    try:
+        workers = wait_for(lambda: len(children(server.pid)) == 2 and children(server.pid))
+        assert workers, "".join(output)
+        os.kill(server.pid, signal.SIGKILL)  # no clean-up code runs in the parent
+        server.wait(timeout=10)
+        assert wait_for(lambda: not any(alive(pid) for pid in workers), 10), "orphaned workers kept serving"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        server.reader.join(timeout=10)
+        server.stdout.close()
