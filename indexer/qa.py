@@ -229,7 +229,8 @@ class QuestionAnswerer:
                 for token in alt:
                     token_weight.setdefault(token, weight / total_local / len(alt))
         # character bigrams of the question, weighted by how rare they are among the sentences
-        bigrams = [b for b in question.bigrams if not (set(b) & _GLUE_CHARS)]
+        # sorted: summing in a fixed order gives every process (and hash seed) the same scores
+        bigrams = sorted(b for b in question.bigrams if not (set(b) & _GLUE_CHARS))
         sent_texts = [folded[s:e] for s, e in spans]
         bigram_w = {}
         for b in bigrams:
