@@ -33,7 +33,7 @@ def instance_option(func):
 def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads, workers):
     """启动网站：先使索引与语料一致，再用 waitress 提供服务（可多进程）。"""
     from . import _stored_secret_key, create_app
-    from .serving import WorkerPool, bind_socket, default_workers, graceful_stop, run_server, shown_address
+    from .serving import WorkerPool, bind_sockets, default_workers, graceful_stop, run_server, shown_address
 
     kb = KnowledgeBase(corpus_dir, index_dir, instance_dir=instance_dir)
     click.echo("正在检查索引……", err=True)
@@ -58,20 +58,20 @@ def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads, work
     kb.warm_up()  # forked workers share the dictionary, catalogue and facet table loaded here
     threads = threads or (8 if workers == 1 else 4)
     try:
-        sock = bind_socket(host, port)
+        sockets = bind_sockets(host, port, workers)
     except socket.gaierror:
         raise CLIError(f"无法识别监听地址“{host}”，请填写 IP 地址（如 127.0.0.1、0.0.0.0、::1）或本机名称。")
     except OSError as exc:
         raise CLIError(f"无法在 {host}:{port} 上启动网站（{exc.strerror}）。端口可能已被占用，请用 --port 换一个。")
-    click.echo(f"网站已启动：请在浏览器中打开 {shown_address(sock)}  （按 Ctrl+C 停止）")
+    click.echo(f"网站已启动：请在浏览器中打开 {shown_address(sockets[0])}  （按 Ctrl+C 停止）")
     if workers == 1:
         if hasattr(signal, "SIGTERM") and os.name != "nt":
             signal.signal(signal.SIGTERM, graceful_stop)
-        run_server(lambda: create_app(config), sock, threads)
+        run_server(lambda: create_app(config), sockets[0], threads)
         click.echo("\n网站已停止。")
         return
     click.echo(f"{workers} 个工作进程，每个 {threads} 个线程。", err=True)
-    pool = WorkerPool(lambda: create_app(config), sock, workers, threads,
+    pool = WorkerPool(lambda: create_app(config), sockets, workers, threads,
                       say=lambda text: click.echo(text, err=True))
     status = pool.run()
     click.echo("\n网站已停止。")

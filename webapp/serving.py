@@ -1,16 +1,18 @@
 """Serve the site with waitress in one or several worker processes.
 
 Whoosh, our ranking and the templates are pure Python, so one process uses one core however many
-threads it has.  On POSIX systems ``policykb serve --workers N`` binds the listening socket, warms
-the shared data, and forks N processes that accept from that one socket; each builds its own
-application (its own searchers, SQLite connections and caches) and reads the same index.  Writes
-stay safe across processes: document edits and index writes take file locks, and every process
-reopens its searchers and drops its cached results when the index generation changes.
+threads it has.  On POSIX systems ``policykb serve --workers N`` binds the listening sockets, warms
+the shared data, and forks N processes; each builds its own application (its own searchers, SQLite
+connections and caches) and reads the same index.  Writes stay safe across processes: document
+edits and index writes take file locks, and every process reopens its searchers and drops its
+cached results when the index generation changes.
 
-One plain socket (no ``SO_REUSEPORT``) means a second ``policykb serve`` on the same port fails
-with a clear message instead of silently sharing the port; an idle worker wakes first, so
-connections still go where there is time to serve them.  On Linux a worker also stops when its
-parent dies.  Windows has no ``fork``: one process serves.
+On Linux each worker listens on its own ``SO_REUSEPORT`` socket, so the kernel spreads connections
+evenly (with one shared socket the first worker to wake took most keep-alive connections and the
+mixed load test ran at half the rate).  Before that group is bound, a plain probe bind makes sure
+nothing else listens on the port: a second ``policykb serve`` fails with a clear message instead of
+silently joining the group.  A worker stops when its parent dies.  Elsewhere the workers share one
+socket; Windows has no ``fork``, so one process serves.
 """
 from __future__ import annotations
 
@@ -38,25 +40,52 @@ def default_workers() -> int:
     return max(1, min(4, cores))
 
 
-def bind_socket(host: str, port: int) -> socket.socket:
-    """Bind and listen on *host*:*port* (IPv4, IPv6 or a host name; port 0 picks a free one).
+def _bound(family, kind, proto, address, reuse_port: bool = False, listen: bool = True) -> socket.socket:
+    sock = socket.socket(family, kind, proto)
+    try:
+        if os.name != "nt":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(address)
+        if listen:
+            sock.listen(1024)
+            sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def bind_sockets(host: str, port: int, count: int = 1) -> list[socket.socket]:
+    """Bind *count* listening sockets on *host*:*port* (one shared socket where SO_REUSEPORT is missing).
+
+    *host* may be IPv4, IPv6 (with or without brackets) or a host name; port 0 picks a free port.
 
     :raises OSError: when the address cannot be bound (already in use, unknown host ...).
     """
     host = host.strip("[]")
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    reuse_port = count > 1 and hasattr(socket, "SO_REUSEPORT") and sys.platform.startswith("linux")
     error: OSError | None = None
     for family, kind, proto, _name, address in infos:
-        sock = socket.socket(family, kind, proto)
         try:
-            if os.name != "nt":
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind(address)
-            sock.listen(1024)
-            sock.setblocking(False)
-            return sock
+            if not reuse_port:
+                return [_bound(family, kind, proto, address)]
+            # A plain bind fails if anything listens on the port, SO_REUSEPORT group or not.
+            probe = _bound(family, kind, proto, address, listen=False)
+            address = probe.getsockname()  # the port the system chose for port 0
+            probe.close()
+            sockets: list[socket.socket] = []
+            try:
+                for _ in range(count):
+                    sockets.append(_bound(family, kind, proto, address, reuse_port=True))
+            except OSError:
+                for sock in sockets:
+                    sock.close()
+                raise
+            return sockets
         except OSError as exc:
-            sock.close()
             error = exc
     raise error or OSError(f"无法解析地址 {host}")
 
@@ -108,20 +137,21 @@ class _Stop(Exception):
 
 
 class WorkerPool:
-    """Fork worker processes that serve one bound socket; replace any that die."""
+    """Fork worker processes that serve the bound sockets; replace any that die."""
 
-    def __init__(self, make_app: Callable, sock: socket.socket, workers: int, threads: int,
+    def __init__(self, make_app: Callable, sockets: list[socket.socket], workers: int, threads: int,
                  say: Callable[[str], None]):
         self.make_app = make_app
-        self.sock = sock
+        self.sockets = sockets
         self.workers = workers
         self.threads = threads
         self.say = say
-        self.children: dict[int, float] = {}  # pid -> when it started
+        self.children: dict[int, tuple[int, float]] = {}  # pid -> (slot, when it started)
         self.stopping = False
 
-    def _spawn(self) -> None:
+    def _spawn(self, slot: int) -> None:
         parent = os.getpid()
+        sock = self.sockets[slot % len(self.sockets)]
         stop_signals = {signal.SIGTERM, signal.SIGINT}
         # No stop signal between the fork and recording the child: it would be left running.
         signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
@@ -134,7 +164,10 @@ class WorkerPool:
                     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us on Ctrl+C
                     signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
                     _die_with_parent(parent)
-                    run_server(self.make_app, self.sock, self.threads)
+                    for other in self.sockets:
+                        if other is not sock:
+                            other.close()
+                    run_server(self.make_app, sock, self.threads)
                 except KeyboardInterrupt:  # stopped while still starting
                     pass
                 except BaseException as exc:  # noqa: BLE001 - a worker must never return into the parent's code
@@ -142,7 +175,7 @@ class WorkerPool:
                     code = 1
                 finally:
                     os._exit(code)
-            self.children[pid] = time.monotonic()
+            self.children[pid] = (slot, time.monotonic())
         finally:
             if os.getpid() == parent:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
@@ -151,12 +184,13 @@ class WorkerPool:
         self.stopping = True
         raise _Stop  # os.waitpid is retried after a signal (PEP 475) unless the handler raises
 
-    def _start_one(self, failures: int) -> int:
-        """Fork a worker, retrying with a growing pause while the system refuses; return failures."""
+    def _start_one(self, slot: int) -> None:
+        """Fork a worker for *slot*, retrying with a growing pause while the system refuses."""
+        failures = 0
         while True:
             try:
-                self._spawn()
-                return failures
+                self._spawn(slot)
+                return
             except OSError as exc:  # out of memory or processes: wait rather than give up the site
                 failures += 1
                 self.say(f"无法启动工作进程（{exc.strerror or exc}），稍后重试。")
@@ -169,15 +203,15 @@ class WorkerPool:
         gc.freeze()  # keep the warmed-up objects out of the collector, so workers share their pages
         quick_deaths = 0
         try:
-            for _ in range(self.workers):
-                self._start_one(0)
+            for slot in range(self.workers):
+                self._start_one(slot)
             while not self.stopping:
                 try:
                     pid, status = os.waitpid(-1, 0)
                 except ChildProcessError:
                     break
-                started = self.children.pop(pid, None)
-                if started is None or self.stopping:
+                slot, started = self.children.pop(pid, (None, 0.0))
+                if slot is None or self.stopping:
                     continue
                 if time.monotonic() - started < RESPAWN_WINDOW:
                     quick_deaths += 1
@@ -190,7 +224,7 @@ class WorkerPool:
                 how = f"被信号 {-code} 终止" if code < 0 else f"退出码 {code}"
                 self.say(f"工作进程 {pid} 已退出（{how}），正在重新启动。")
                 time.sleep(min(MAX_BACKOFF, 0.5 * quick_deaths))
-                self._start_one(0)
+                self._start_one(slot)
             return 0
         except _Stop:
             return 0
