@@ -15,10 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ab_search import percentiles  # noqa: E402  (one definition for both A/B scripts)
 
 CHILD = r'''
 import json, sys, time
@@ -47,12 +49,6 @@ for q in QUESTIONS:
                     "fallback": [[h.id, h.passage, h.snippet, repr(h.score)] for h in result.fallback_hits]})
 print(json.dumps({"times": times, "outputs": outputs}))
 '''
-
-
-def percentiles(values: list[float]) -> tuple[float, float, float]:
-    values = sorted(values)
-    p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
-    return round(statistics.median(values), 1), round(p95, 1), round(values[-1], 1)
 
 
 def main(argv=None) -> int:

@@ -20,6 +20,7 @@ from .corpus import (SourceFile, atomic_write, content_hash, decode_bytes, deriv
                      parse_document, split_front_matter)
 from .docform import (FIELD_LABELS, FIELD_ORDER, FieldError, _clean, _lenient, change_summary,
                       LEVEL_PREFIX, MAX_BODY_CHARS, check_id, render_document, unified_diff)
+from . import filelock
 from .errors import CorpusError, DocumentNotFound, PolicyKBError
 from .filestate import signature
 from .history import History, Trash, TrashEntry, VersionInfo
@@ -135,15 +136,8 @@ class Workspace:
     @contextmanager
     def _locked(self):
         """Serialise writers across threads and processes (file lock where the OS has one)."""
-        with self._thread_lock:
-            self.instance_dir.mkdir(parents=True, exist_ok=True)
-            with open(self.instance_dir / ".edit.lock", "a+b") as handle:
-                try:
-                    import fcntl
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-                except ImportError:  # Windows: one process serves the site, the thread lock suffices
-                    pass
-                yield
+        with self._thread_lock, filelock.exclusive(self.instance_dir / ".edit.lock"):
+            yield
 
     def _safe_path(self, relpath: str) -> Path:
         """Resolve *relpath* inside the corpus, refusing traversal and symlinks out of it."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import Counter, OrderedDict
+from collections import Counter
+
+from .resultcache import ResultCache
 
 SINGLE_VALUED = ("level", "doc_type", "issuer", "year", "status")
 MULTI_VALUED = ("tags",)
@@ -64,9 +66,8 @@ class FacetTable:
         return out
 
 
-_parts: "OrderedDict[tuple, tuple]" = OrderedDict()
-_parts_lock = threading.Lock()   # not _lock: parts are built while facet_table holds _lock
 MAX_PARTS = 64
+_parts = ResultCache(MAX_PARTS)  # per segment: built while facet_table holds _lock, own lock inside
 
 
 def _segment_part(leaf, names: list[str]) -> tuple[dict, dict]:
@@ -76,13 +77,13 @@ def _segment_part(leaf, names: list[str]) -> tuple[dict, dict]:
     (counts are taken over matching, hence live, documents only).
     """
     segment = getattr(leaf, "segment", None)
-    key = (segment().segid, leaf.doc_count_all(), tuple(names)) if segment is not None else None
-    if key is not None:
-        with _parts_lock:
-            found = _parts.get(key)
-            if found is not None:
-                _parts.move_to_end(key)
-                return found
+    if segment is None:
+        return _read_part(leaf, names)
+    key = (segment().segid, leaf.doc_count_all(), tuple(names))
+    return _parts.get_or_compute(None, key, lambda: _read_part(leaf, names))
+
+
+def _read_part(leaf, names: list[str]) -> tuple[dict, dict]:
     columns = {name: list(leaf.column_reader(name)) for name in names}
     tags = {}
     for name in MULTI_VALUED:
@@ -91,13 +92,7 @@ def _segment_part(leaf, names: list[str]) -> tuple[dict, dict]:
             text = term.decode("utf-8") if isinstance(term, bytes) else term
             values[text] = frozenset(leaf.postings(name, term).all_ids())
         tags[name] = values
-    part = (columns, tags)
-    if key is not None:
-        with _parts_lock:
-            _parts[key] = part
-            while len(_parts) > MAX_PARTS:
-                _parts.popitem(last=False)
-    return part
+    return columns, tags
 
 
 def _index_key(searcher) -> tuple | None:

@@ -1,5 +1,8 @@
 """A bounded cache of search pages and answers, valid for one index generation.
 
+The same least-recently-used map also keeps per-segment data (facet columns, stored metadata;
+there the generation is None and the key names the segment) and rendered documents.
+
 Supervisors in a training session type the same few questions again and again; a page served
 from here costs microseconds instead of a ranking pass.  Every key starts with the index
 generation token and the identity of the side files the query compiler reads (aliases), so any

@@ -20,7 +20,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 
-from . import filestate
+from . import filelock, filestate
 from . import segcache  # noqa: F401  (readers share segment bytes; see segcache.py)
 from .analysis import PreAnalyzed, TextAnalyzer, Token, WhooshChineseAnalyzer
 from .corpus import atomic_write
@@ -150,17 +150,10 @@ class IndexStore:
         :param expect: the generation token the caller's reading of the corpus was based on.
         :raises IndexChanged: when another writer committed since then.
         """
-        with self._write_lock:
-            self.index_dir.mkdir(parents=True, exist_ok=True)
-            with open(self.index_dir / ".write.lock", "a+b") as handle:
-                try:
-                    import fcntl
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-                except ImportError:  # Windows: one process serves the site, the thread lock suffices
-                    pass
-                if expect is not None and self.generation_token() != expect:
-                    raise IndexChanged()
-                yield
+        with self._write_lock, filelock.exclusive(self.index_dir / ".write.lock"):
+            if expect is not None and self.generation_token() != expect:
+                raise IndexChanged()
+            yield
 
     # -- generations -------------------------------------------------------------------------
     def current_dir(self) -> Path | None:

@@ -9,33 +9,26 @@ segment id; after an incremental update only the new small segment is read.
 """
 from __future__ import annotations
 
-import threading
 from bisect import bisect_right
-from collections import OrderedDict
+
+from .resultcache import ResultCache
 
 MAX_SEGMENTS = 64
 
-_lock = threading.Lock()
-_segments: "OrderedDict[tuple, list]" = OrderedDict()
+_segments = ResultCache(MAX_SEGMENTS)
 
 
 def _segment_metas(leaf) -> list:
     segment = getattr(leaf, "segment", None)
-    key = (segment().segid, leaf.doc_count_all()) if segment is not None else None
-    if key is not None:
-        with _lock:
-            found = _segments.get(key)
-            if found is not None:
-                _segments.move_to_end(key)
-                return found
+    if segment is None:
+        return _read_metas(leaf)
+    return _segments.get_or_compute(None, (segment().segid, leaf.doc_count_all()), lambda: _read_metas(leaf))
+
+
+def _read_metas(leaf) -> list:
     metas = [None] * leaf.doc_count_all()
     for docnum, fields in leaf.iter_docs():  # live documents only
         metas[docnum] = fields.get("meta")
-    if key is not None:
-        with _lock:
-            _segments[key] = metas
-            while len(_segments) > MAX_SEGMENTS:
-                _segments.popitem(last=False)
     return metas
 
 
