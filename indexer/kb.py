@@ -329,8 +329,8 @@ class KnowledgeBase:
         try:
             source = self.corpus.read_source(path)
             # Parsing a long law takes milliseconds; the same bytes with the same folder defaults
-            # always give the same document.
-            key = (source.relpath, source.hash, repr(self.corpus.folder_defaults(path)))
+            # (the _folder.yml chain, as the index scan keys it) always give the same document.
+            key = (source.relpath, source.hash, self.corpus.defaults_key(source.relpath.rpartition("/")[0]))
             doc = self._parsed.get_or_compute(None, key, lambda: self.corpus.parse(source)[0])
         except (OSError, CorpusError):
             raise DocumentNotFound(doc_id)

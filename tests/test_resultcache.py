@@ -90,3 +90,17 @@ def test_an_alias_change_applies_without_reindexing(tiny_corpus, tiny_kb):
     stat = aliases.stat()
     os.utime(aliases, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))  # coarse mtime clocks
     assert [h.id for h in tiny_kb.search("zdzb").hits] == ["rule-a"]
+
+
+def test_a_document_page_follows_its_folder_defaults(tmp_path):
+    """Parsed documents are reused only while the file and its _folder.yml chain are unchanged."""
+    root = tmp_path / "corpus"
+    write_doc(root, "laws/a.md", None, "# 示例条例\n\n第一条 本条例用于测试。\n")
+    (root / "laws" / "_folder.yml").write_text("level: central\nissuer: 甲机关\n", encoding="utf-8")
+    kb = KnowledgeBase(root, tmp_path / "index")
+    kb.index()
+    doc_id = kb.search("示例条例").hits[0].id
+    assert kb.get_document(doc_id).issuer == "甲机关"
+    assert kb.get_document(doc_id) is kb.get_document(doc_id)  # parsed once
+    (root / "laws" / "_folder.yml").write_text("level: central\nissuer: 乙机关\n", encoding="utf-8")
+    assert kb.get_document(doc_id).issuer == "乙机关"

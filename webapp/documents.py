@@ -31,7 +31,9 @@ RENDERED_DOCUMENTS = 128  # rendered pages kept per process (a long law renders 
 
 def rendered_blocks(doc: PolicyDoc) -> tuple[RenderedBlock, ...]:
     """Return the rendered blocks of *doc*, reusing the last rendering of the same text."""
-    cache = current_app.extensions.setdefault("policykb.rendered", ResultCache(RENDERED_DOCUMENTS))
+    cache = current_app.extensions.get("policykb.rendered")
+    if cache is None:
+        cache = current_app.extensions.setdefault("policykb.rendered", ResultCache(RENDERED_DOCUMENTS))
     # Everything the rendering reads: the body (blocks), the title (hidden h1) and the 文号 (citations).
     key = (doc.id, doc.title, doc.doc_no, doc.body)
     return cache.get_or_compute(None, key, lambda: tuple(render_blocks(doc)))
