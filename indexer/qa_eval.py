@@ -40,15 +40,17 @@ class Context:
 def load_contexts(path: str | Path) -> list[Context]:
     """Read a CMRC 2018 list or a SQuAD / SQuAD 2.0 ``{"data": ...}`` file.
 
-    Unanswerable (``is_impossible``) and YES/NO items are skipped.
+    Unanswerable (``is_impossible``, also written as the string "true" as in CJRC) and YES/NO
+    items are skipped.
 
-    :raises EvalFileError: when the file is unreadable or in neither layout.
+    :raises EvalFileError: when the file is unreadable, in neither layout or has no usable question.
     """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
         raise EvalFileError(f"无法读取评测文件 {path}：{exc}")
     contexts: list[Context] = []
+    skipped = {"impossible": 0, "yes_no": 0, "total": 0}
     if isinstance(data, list):
         for n, item in enumerate(data):
             if not isinstance(item, dict) or "context_text" not in item:
@@ -56,8 +58,7 @@ def load_contexts(path: str | Path) -> list[Context]:
             ctx = Context(str(item.get("context_id") or f"ctx{n}"), str(item.get("title") or ""),
                           str(item["context_text"]))
             for q in item.get("qas", []):
-                answers = [_answer_text(a) for a in q.get("answers", [])]
-                answers = [a for a in answers if a and a.upper() not in ("YES", "NO")]
+                answers = _span_answers(q.get("answers", []), skipped)
                 if answers:
                     ctx.questions.append((str(q.get("query_id", "")), str(q.get("query_text", "")), answers))
             contexts.append(ctx)
@@ -68,22 +69,51 @@ def load_contexts(path: str | Path) -> list[Context]:
                 n += 1
                 ctx = Context(f"ctx{n}", str(article.get("title") or ""), str(paragraph.get("context", "")))
                 for q in paragraph.get("qas", []):
-                    if q.get("is_impossible"):
+                    if _flag(q.get("is_impossible"), path, q.get("id", "")):
+                        skipped["total"] += 1
+                        skipped["impossible"] += 1
                         continue
-                    answers = [_answer_text(a) for a in q.get("answers", [])]
-                    answers = [a for a in answers if a and a.upper() not in ("YES", "NO")]
+                    answers = _span_answers(q.get("answers", []), skipped)
                     if answers:
                         ctx.questions.append((str(q.get("id", "")), str(q.get("question", "")), answers))
                 contexts.append(ctx)
     else:
         raise EvalFileError(f"评测文件 {path} 既不是 CMRC 2018 格式（列表），也不是 SQuAD 格式（含 data 字段）。")
-    return [c for c in contexts if c.text.strip()]
+    contexts = [c for c in contexts if c.text.strip()]
+    if not any(c.questions for c in contexts):
+        raise EvalFileError(f"评测文件 {path} 中没有可用的问题（共 {skipped['total']} 题，其中无答案"
+                            f" {skipped['impossible']} 题、YES/NO 题 {skipped['yes_no']} 题已跳过）。")
+    return contexts
+
+
+def _span_answers(answers, skipped: dict) -> list[str]:
+    """Return the span answers of one question, counting it in *skipped* when it has none."""
+    texts = [_answer_text(a) for a in answers]
+    spans = [a for a in texts if a and a.upper() not in ("YES", "NO")]
+    skipped["total"] += 1
+    if not spans:
+        skipped["yes_no" if any(texts) else "impossible"] += 1
+    return spans
 
 
 def _answer_text(answer) -> str:
     if isinstance(answer, dict):
         answer = answer.get("text", "")
     return str(answer or "").strip()
+
+
+_TRUE, _FALSE = ("true", "1"), ("false", "0", "")
+
+
+def _flag(value, path, qid) -> bool:
+    """Read a boolean written as JSON true/false, 0/1 or a string such as "true" or "False"."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise EvalFileError(f"评测文件 {path} 中问题 {qid} 的 is_impossible 值“{value}”无法识别"
+                        "（应为 true/false 或 1/0）。")
 
 
 def build_corpus(contexts: list[Context], root: Path) -> dict[str, str]:

@@ -71,3 +71,47 @@ def test_cli_eval(tmp_path, cmrc_file):
     assert "答案句准确率@1" in result.output and "基线" in result.output and "2 个问题" in result.output
     result = CliRunner().invoke(cli, ["eval", str(tmp_path / "missing.json")])
     assert result.exit_code != 0 and "无法读取评测文件" in result.output
+
+
+# -- string booleans (CJRC / CAIL write is_impossible as "true"/"false") ----------------------
+def squad_file(tmp_path, flags):
+    qas = [{"id": f"s{n}", "question": "示例茶园每年什么时候举办采茶节？", "answers": [{"text": "四月"}],
+            "is_impossible": flag} for n, flag in enumerate(flags)]
+    data = {"version": "v2.0", "data": [{"title": "示例茶园", "paragraphs": [{
+        "context": "示例茶园种植面积约300亩。茶园每年四月举办采茶节。", "qas": qas}]}]}
+    path = tmp_path / "cjrc_like.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("flags, kept", [
+    (["false", "true"], ["s0"]),
+    (["FALSE", "True", " false "], ["s0", "s2"]),
+    (["0", "1", 0, 1], ["s0", "s2"]),
+    ([False, True, None], ["s0", "s2"]),
+])
+def test_string_booleans_are_read(tmp_path, flags, kept):
+    contexts = load_contexts(squad_file(tmp_path, flags))
+    assert [q[0] for q in contexts[0].questions] == kept
+
+
+def test_unknown_boolean_is_a_sentence(tmp_path):
+    with pytest.raises(EvalFileError, match="s0 的 is_impossible 值“maybe”无法识别"):
+        load_contexts(squad_file(tmp_path, ["maybe"]))
+
+
+def test_zero_usable_questions_is_an_error_naming_the_file(tmp_path):
+    path = squad_file(tmp_path, ["true", "true"])
+    with pytest.raises(EvalFileError) as info:
+        load_contexts(path)
+    assert str(path) in str(info.value) and "没有可用的问题" in str(info.value)
+    result = CliRunner().invoke(cli, ["eval", str(path)])
+    assert result.exit_code != 0
+    assert "cjrc_like.json 中没有可用的问题" in result.output and "无答案 2 题" in result.output
+    assert "准确率" not in result.output
+
+
+def test_cjrc_like_file_is_evaluated(tmp_path):
+    result = CliRunner().invoke(cli, ["eval", str(squad_file(tmp_path, ["false", "true"]))])
+    assert result.exit_code == 0, result.output
+    assert "1 个问题" in result.output
