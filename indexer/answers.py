@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from .models import LEVELS, Hit
 
 NO_ANSWER = "未找到明确答案"
+TENTATIVE = "未找到明确答案；下面是可能的答案，请核对原文"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class Answer:
     section: str
     score: float
     warning: str = ""
+    # A best candidate shown as 可能的答案: the document is clearly right but the sentence's
+    # evidence is below the floor of a definite answer.
+    tentative: bool = False
+    note: str = ""      # e.g. that the question may mean an older version of the document
 
     @property
     def level_label(self) -> str:
@@ -46,7 +51,7 @@ class Answer:
             "section": self.section, "score": round(self.score, 4), "url": self.url,
             # Additions beyond the documented keys: the highlighted text and the status warning.
             "html": self.html, "level_label": self.level_label, "status": self.status,
-            "warning": self.warning,
+            "warning": self.warning, "tentative": self.tentative, "note": self.note,
         }
 
 
@@ -65,8 +70,15 @@ class AnswerSet:
         return bool(self.answers)
 
     @property
+    def tentative(self) -> bool:
+        """True when the only answers are 可能的答案 (see :attr:`Answer.tentative`)."""
+        return bool(self.answers) and all(a.tentative for a in self.answers)
+
+    @property
     def message(self) -> str:
-        return "" if self.answers else NO_ANSWER
+        if not self.answers:
+            return NO_ANSWER
+        return TENTATIVE if self.tentative else ""
 
     def to_dict(self) -> dict:
         return {
@@ -75,5 +87,6 @@ class AnswerSet:
             "answers": [a.to_dict() for a in self.answers],
             "fallback_hits": [h.to_dict() for h in self.fallback_hits],
             "message": self.message,
+            "tentative": self.tentative,
             "took_ms": round(self.took_ms, 2),
         }

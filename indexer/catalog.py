@@ -56,6 +56,14 @@ class Catalog:
         self._citing: dict[str, list[dict]] | None = None
         self._by_tag: dict[str, list[str]] | None = None
         self._by_replaced: dict[str, list[str]] | None = None
+        self._titles = None
+
+    def titles(self):
+        """Return the :class:`~indexer.naming.TitleIndex` of these documents (built once)."""
+        if self._titles is None:
+            from .naming import TitleIndex
+            self._titles = TitleIndex(self.metas, self.aliases)
+        return self._titles
 
     # -- suggestions ---------------------------------------------------------------------------
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:

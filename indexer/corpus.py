@@ -372,6 +372,10 @@ class Corpus:
             self.aliases()
         except CorpusError as exc:
             problems.append(CorpusProblem(exc.path, exc.field, exc.reason))
+        try:
+            self.wording()
+        except CorpusError as exc:
+            problems.append(CorpusProblem(exc.path, exc.field, exc.reason))
         return problems
 
     # -- side files ------------------------------------------------------------------------
@@ -398,6 +402,11 @@ class Corpus:
             if full:
                 result[str(alias).strip()] = full
         return result
+
+    def wording(self) -> dict[str, tuple[str, ...]]:
+        """Return everyday word → official words from ``wording.yml`` (see :mod:`indexer.wording`)."""
+        from .wording import parse_wording
+        return parse_wording(self._yaml("wording.yml"))
 
     def glossary(self) -> dict[str, dict]:
         """Return term → {definition, source, anchor} from ``glossary.yml``."""

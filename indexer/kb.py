@@ -122,6 +122,14 @@ class KnowledgeBase:
     def glossary(self) -> dict[str, dict]:
         return self._side("glossary.yml", self.corpus.glossary)
 
+    def wording(self) -> dict[str, tuple[str, ...]]:
+        """Return the everyday-to-official wording table (``wording.yml``)."""
+        return self._side("wording.yml", self.corpus.wording)
+
+    def titles(self):
+        """Return the :class:`~indexer.naming.TitleIndex` of the indexed documents (cached)."""
+        return self.catalog().titles()
+
     def reading_lists(self) -> list[dict]:
         return self._side("reading_lists.yml", self.corpus.reading_lists)
 
@@ -456,7 +464,8 @@ class KnowledgeBase:
     def _result_generation(self) -> tuple:
         # Aliases change how a query is compiled without changing the index.
         self.aliases()  # reload a changed alias table first
-        return (self.store.generation_token(), self._side_serial("aliases.yml"))
+        self.wording()
+        return (self.store.generation_token(), self._side_serial("aliases.yml"), self._side_serial("wording.yml"))
 
     def _ask(self, question: str, level, limit) -> "AnswerSet":
         from .answers import AnswerSet
@@ -473,7 +482,8 @@ class KnowledgeBase:
         filters = Filters()
         for value in ([level] if isinstance(level, str) else (level or [])):
             filters.add("level", value)
-        analyzed = analyze_question(text, QueryCompiler(self.analyzer, self.aliases()))
+        analyzed = analyze_question(text, QueryCompiler(self.analyzer, self.aliases()),
+                                    wording=self.wording(), titles=self.titles())
         answerer = QuestionAnswerer(self.searcher(), self.analyzer)
         answers, _ = answerer.answer(analyzed, doc_filter=filter_query(filters), limit=limit)
         fallback = ()

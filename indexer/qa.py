@@ -14,9 +14,12 @@ When the best evidence is weak the answer set is empty and the caller shows sear
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from html import escape
+
+from whoosh import query as Q
 
 from .analysis import TextAnalyzer
 from .answers import Answer
@@ -31,16 +34,25 @@ MAX_ANSWER_CHARS = 120
 # When trimming a long span, what a window of clauses gains (besides the share of the question's
 # weight it holds) for holding an answer-type match and for starting a sentence.
 TRIM_ANSWER, TRIM_SENTENCE_START = 0.3, 0.1
+# ... and for going on past the last question word (by at least this many characters).
+TRIM_AFTER, TRIM_AFTER_CHARS = 0.2, 4
 TOP_DOCS = 10
 TOP_PASSAGES = 6
 # An answer needs this share of the question's IDF weight in its sentence (or the document title)
 # and this final score; below either the caller reports 未找到明确答案.
 MIN_EVIDENCE = 0.35
 MIN_SCORE = 0.2
+# Below the evidence floor, the best sentence is still shown as 可能的答案 when it has this much
+# evidence and comes from a document the question names or a passage holding this share of the
+# question's weight.
+TENTATIVE_EVIDENCE, TENTATIVE_COVERAGE = 0.15, 0.45
 # A question word the index has never seen (工资 in a corpus without it) makes a weak match
 # suspicious: then the answer needs this much evidence.
 MIN_EVIDENCE_UNKNOWN = 0.45
 PAIR_FACTOR = 0.9
+# A span whose numbers are not in the unit asked for (几天 answered in 元) keeps this share of its
+# answer-type credit.
+UNIT_MISS = 0.3
 # A question word in the document title names the subject: it says little about which sentence
 # answers (cap on its local IDF) and a sentence that leaves it out still speaks of it.
 TITLE_LOCAL, TITLE_CREDIT = 0.3, 1.0
@@ -56,6 +68,12 @@ LEVEL_FACTOR = {"case": 0.95}
 # happens to repeat the question's words.
 NORMATIVE_TYPES = {"method": 0.85, "permission": 0.85}
 STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
+# Asked about a named document (按劳动合同法……), a passage of another document counts this much.
+UNNAMED_FACTOR = 0.7
+# A passage stating a number in the unit asked for (几天: 十五日) gains this share of its score;
+# and this many of the best passages of named documents are always read.
+PASSAGE_UNIT_BONUS = 0.25
+NAMED_PASSAGES = 3
 
 
 @dataclass(slots=True)
@@ -66,6 +84,7 @@ class PassageCandidate:
     doc_score: float      # BM25F score relative to the best document (0..1]
     coverage: float       # IDF-weighted share of question words in the passage (+ title)
     score: float = 0.0
+    named: bool = False   # the passage is in a document the question names
 
 
 @dataclass(slots=True)
@@ -84,50 +103,99 @@ def _group_weight(group, idf: dict[str, float]) -> float:
     return max(sum(idf.get(t, 1.0) for t in alt) for alt in group)
 
 
-def _group_in(group, terms) -> bool:
-    return any(all(t in terms for t in alt) for alt in group)
+def _group_in(group, terms, factors: dict | None = None) -> float:
+    """How much of *group* *terms* hold: 1 for the literal word, less for an expansion, else 0."""
+    best = 0.0
+    for alt in group:
+        if all(t in terms for t in alt):
+            best = max(best, (factors or {}).get(alt, 1.0))
+            if best >= 1.0:
+                break
+    return best
 
 
-def _group_in_string(group, term_string: str) -> bool:
-    return any(all(f" {t} " in term_string for t in alt) for alt in group)
+def _group_in_string(group, term_string: str, factors: dict | None = None) -> float:
+    best = 0.0
+    for alt in group:
+        if all(f" {t} " in term_string for t in alt):
+            best = max(best, (factors or {}).get(alt, 1.0))
+    return best
 
 
-def _groups_present(groups, term_strings: list[str]) -> list[tuple[bool, ...]]:
-    """Per passage term string (`` a b c ``), which *groups* it holds (as :func:`_group_in_string`).
+def _find_all(joined: str, needle: str, starts: list[int], every: bool = False) -> set[int]:
+    """Indexes of the joined strings (beginning at *starts*) that contain *needle*."""
+    found, at = set(), joined.find(needle)
+    while at != -1:
+        index = bisect_right(starts, at) - 1
+        found.add(index)
+        # the next string: a token occurs in a passage's term string at most once
+        at = joined.find(needle, starts[index + 1]) if index + 1 < len(starts) else -1
+    return found
 
-    The strings are searched once, joined, for each token rather than once per passage.
-    """
-    tokens = {t for group in groups for alt in group for t in alt}
-    if any(_SEP in t for t in tokens):
-        return [tuple(_group_in_string(g, s) for g in groups) for s in term_strings]
-    joined = _SEP.join(term_strings)
+
+def _joined(strings: list[str]) -> tuple[str, list[int]]:
     starts, position = [], 0
-    for s in term_strings:
+    for s in strings:
         starts.append(position)
         position += len(s) + 1
-    holding: dict[str, set[int]] = {}
-    for token in tokens:
-        needle, found, at = f" {token} ", set(), joined.find(f" {token} ")
-        while at != -1:
-            index = bisect_right(starts, at) - 1
-            found.add(index)
-            # the next passage: a token occurs in a passage's term string at most once
-            at = joined.find(needle, starts[index + 1]) if index + 1 < len(starts) else -1
-        holding[token] = found
-    empty = tuple(False for _ in groups)
+    return _SEP.join(strings), starts
+
+
+def _literal_tokens(tokens) -> list[str]:
+    """The tokens also looked for as plain text (a segmenter may cut the text elsewhere)."""
+    return [t for t in tokens if len(t) >= 2 and _CJK_RE.match(t)]
+
+
+def _groups_present(groups, term_strings: list[str], factors: dict | None = None,
+                    texts: list[str] | None = None) -> list[tuple[float, ...]]:
+    """Per passage term string (`` a b c ``), how much of each group it holds (:func:`_group_in_string`).
+
+    The strings are searched once, joined, for each token rather than once per passage. With
+    *texts* (the passages' text), a word of two or more characters that stands in the text but
+    not among its tokens (走一遍 in 重走一遍) counts for ``SUBSTRING_FACTOR``.
+    """
+    factors = factors or {}
+    tokens = {t for group in groups for alt in group for t in alt}
+    if any(_SEP in t for t in tokens):
+        return [tuple(_group_in_string(g, s, factors) for g in groups) for s in term_strings]
+    joined, starts = _joined(term_strings)
+    holding: dict[str, set[int]] = {t: _find_all(joined, f" {t} ", starts) for t in tokens}
+    loose = holding
+    if texts is not None:
+        literal = _literal_tokens(tokens)
+        if literal:
+            joined_text, text_starts = _joined(texts)
+            loose = dict(holding)
+            for t in literal:
+                loose[t] = holding[t] | _find_all(joined_text, t, text_starts)
+    empty = tuple(0.0 for _ in groups)
     per_group = []
     for group in groups:
-        held: set[int] = set()
+        held: dict[int, float] = {}
         for alt in group:
-            held |= set.intersection(*(holding[t] for t in alt)) if alt else set(range(len(term_strings)))
+            if not alt:
+                continue
+            found = set.intersection(*(holding[t] for t in alt))
+            factor = factors.get(alt, 1.0)
+            for index in found:
+                if held.get(index, 0.0) < factor:
+                    held[index] = factor
+            if loose is not holding:
+                weaker = factor * SUBSTRING_FACTOR
+                for index in set.intersection(*(loose[t] for t in alt)) - found:
+                    if held.get(index, 0.0) < weaker:
+                        held[index] = weaker
         per_group.append(held)
     rows = [empty] * len(term_strings)
     for index in set().union(*per_group):
-        rows[index] = tuple(index in held for held in per_group)
+        rows[index] = tuple(held.get(index, 0.0) for held in per_group)
     return rows
 
 
 _SEP = "\x00"
+_CJK_RE = re.compile(r"^[\u4e00-\u9fff]+$")
+# A question word found in a passage's text but not among its tokens counts this much.
+SUBSTRING_FACTOR = 0.8
 
 
 class QuestionAnswerer:
@@ -141,48 +209,75 @@ class QuestionAnswerer:
     def idf(self, question: AnalyzedQuestion) -> dict[str, float]:
         return {t: self.searcher.idf("content", t) for t in question.tokens}
 
-    def passages(self, question: AnalyzedQuestion, idf: dict[str, float], doc_filter=None,
-                 top_docs: int = TOP_DOCS) -> list[PassageCandidate]:
-        """Return the passages of the best documents, best first, scored by weighted coverage."""
-        if question.query is None:
-            return []
+    def _top_documents(self, question: AnalyzedQuestion, top_docs: int, doc_filter=None):
         # whoosh's BM25F top documents and scores, from cached postings (orscore.py; exhaustive,
         # where whoosh's default collector could drop documents of a repaired question).
         results = top_or(self.searcher, question.query, top_docs, doc_filter)
         if results is None:   # a query shape orscore does not score: whoosh, also exhaustive
             allowed = set(self.searcher.docs_for_query(doc_filter)) if doc_filter is not None else None
             results = exhaustive_top(self.searcher, question.query, top_docs, None, allowed)
-        if not results:
+        return results or []
+
+    def passages(self, question: AnalyzedQuestion, idf: dict[str, float], doc_filter=None,
+                 top_docs: int = TOP_DOCS) -> list[PassageCandidate]:
+        """Return the passages of the best documents, best first, scored by weighted coverage.
+
+        When the question names documents (按劳动合同法……), their passages are scored too, and
+        passages of other documents count for ``UNNAMED_FACTOR`` of their score.
+        """
+        if question.query is None:
             return []
-        top = results[0].score or 1.0
+        results = self._top_documents(question, top_docs, doc_filter)
+        named_ids = [d for item in question.named for d in item.doc_ids]
+        named_results = []
+        if named_ids:
+            only = Q.Or([Q.Term("doc_id", d) for d in named_ids])
+            within = only if doc_filter is None else Q.And([doc_filter, only])
+            named_results = self._top_documents(question, len(named_ids), within)
+        if not results and not named_results:
+            return []
+        named_set = {hit["meta"]["id"] for hit in named_results}
         weights = [_group_weight(g, idf) for g in question.groups]
         total = sum(weights) or 1.0
         out = []
-        for rank, hit in enumerate(results):
+        ranked = [(hit, True) for hit in named_results]
+        ranked += [(hit, False) for hit in results if hit["meta"]["id"] not in named_set]
+        top = max((hit.score or 0.0) for hit, _ in ranked) or 1.0
+        top_named = max((hit.score or 0.0) for hit in named_results) if named_results else 1.0
+        factors = question.factors
+        unit_re = _unit_re(question.unit) if question.unit else None
+        for rank, (hit, is_named) in enumerate(ranked):
             meta = hit["meta"]
             title_terms = {t.text for t in self.analyzer.tokens(meta.get("title", ""), subwords=True)}
-            in_title = [_group_in(g, title_terms) for g in question.groups]
-            doc_score = (hit.score or 0.0) / top
+            in_title = [_group_in(g, title_terms, factors) for g in question.groups]
+            if is_named:
+                doc_score = (hit.score or 0.0) / (top_named or 1.0)
+                factor = 1.0
+            else:
+                doc_score = (hit.score or 0.0) / top
+                factor = UNNAMED_FACTOR if named_set else 1.0
             status = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
             if meta.get("level") == "case":
                 status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
             passages = hit["passages"]
-            # Which groups each passage holds; most passages of a long law hold none, and
-            # passages holding the same groups get the same coverage.
-            present = _groups_present(question.groups, [p[3] for p in passages])
+            # How much of each group each passage holds; most passages of a long law hold none,
+            # and passages holding the same groups get the same coverage.
+            present = _groups_present(question.groups, [p[3] for p in passages], factors,
+                                      [p[2] for p in passages])
             by_row: dict = {}
             for passage, row in zip(passages, present):
                 found = by_row.get(row)
                 if found is None:
                     covered = 0.0
                     for held, weight, titled in zip(row, weights, in_title):
-                        if held:
-                            covered += weight
-                        elif titled:
-                            covered += 0.5 * weight
+                        covered += weight * max(held, 0.5 * titled)
                     coverage = covered / total
-                    found = by_row[row] = (coverage, coverage * (0.55 + 0.45 * doc_score) * status)
-                out.append(PassageCandidate(meta, passage, rank, doc_score, found[0], found[1]))
+                    found = by_row[row] = (coverage, coverage * (0.55 + 0.45 * doc_score) * status * factor)
+                score = found[1]
+                if unit_re is not None and score and _NUMBER_UNIT_RE.search(passage[2]) and unit_re.search(passage[2]):
+                    # asked 多少天, a passage stating a number of days may hold the answer
+                    score *= 1.0 + PASSAGE_UNIT_BONUS
+                out.append(PassageCandidate(meta, passage, rank, doc_score, found[0], score, is_named))
         out.sort(key=lambda c: (-c.score, c.doc_rank))
         return out
 
@@ -210,8 +305,16 @@ class QuestionAnswerer:
         groups = question.groups
         n = len(spans)
         title_terms = {t.text for t in self.analyzer.tokens(candidate.meta.get("title", ""), subwords=True)}
-        in_title = [_group_in(g, title_terms) for g in groups]
-        present = [[_group_in(g, terms) for g in groups] for terms in sent_terms]
+        factors = question.factors
+        in_title = [_group_in(g, title_terms, factors) for g in groups]
+        present = [[_group_in(g, terms, factors) for g in groups] for terms in sent_terms]
+        for i, (s, e) in enumerate(spans):
+            sentence = folded[s:e]
+            for gi, group in enumerate(groups):
+                if present[i][gi] < SUBSTRING_FACTOR:
+                    for alt in group:
+                        if alt and all(t in sentence for t in _literal_tokens(alt)) and len(_literal_tokens(alt)) == len(alt):
+                            present[i][gi] = max(present[i][gi], factors.get(alt, 1.0) * SUBSTRING_FACTOR)
         global_w = [_group_weight(g, idf) for g in groups]
         local_w = []
         for gi, weight in enumerate(global_w):
@@ -239,22 +342,34 @@ class QuestionAnswerer:
         total_bigram = sum(bigram_w.values()) or 1.0
         core = question.core.replace(" ", "")
 
+        unit_re = _unit_re(question.unit) if question.unit else None
+
         def score_span(first: int, last: int) -> SentenceCandidate:
             start, end = spans[first][0], spans[last][1]
             covered_local = covered_global = 0.0
             for gi in range(len(groups)):
-                if any(present[i][gi] for i in range(first, last + 1)):
-                    covered_local += local_w[gi]
-                    covered_global += global_w[gi]
+                held = max(present[i][gi] for i in range(first, last + 1))
+                if held:
+                    covered_local += held * local_w[gi]
+                    covered_global += held * global_w[gi]
                 elif in_title[gi]:
-                    covered_local += TITLE_CREDIT * local_w[gi]
-                    covered_global += 0.5 * global_w[gi]
+                    covered_local += TITLE_CREDIT * in_title[gi] * local_w[gi]
+                    covered_global += 0.5 * in_title[gi] * global_w[gi]
             span_text = folded[start:end]
             bigram = sum(w for b, w in bigram_w.items() if b in span_text) / total_bigram
             matched = [m for i in range(first, last + 1) for m in sent_matches[i]]
             answers = [(s, e) for s, e in type_matches(question.qtype, folded, start, end)
                        if folded[s:e] not in core]
             type_score = TYPE_WEIGHT.get(question.qtype, 0.0) if answers else 0.0
+            if unit_re is not None:
+                # asked for days (几天), a span in days answers; a sum of money does not
+                spans_any = answers + [(s, e) for s, e in type_matches("quantity", folded, start, end)
+                                       if folded[s:e] not in core and (s, e) not in answers]
+                fitting = [(s, e) for s, e in spans_any if unit_re.search(folded[s:e])]
+                if fitting:
+                    answers, type_score = fitting, max(type_score, TYPE_WEIGHT["quantity"])
+                else:
+                    type_score *= UNIT_MISS
             if question.qtype == "reason" and CONSEQUENCE_RE.match(text[spans[first][0]:spans[first][1]]):
                 type_score *= 0.3   # the cause is in the sentence before
             matched_chars = sum(e - s for s, e in _merge(matched))
@@ -293,16 +408,26 @@ class QuestionAnswerer:
         candidates = self.passages(question, idf, doc_filter)
         best_score = candidates[0].score if candidates else 0.0
         pool = [c for c in candidates[:top_passages] if c.score >= 0.3 * best_score]
+        # The question named these documents: read their best passages even when others
+        # match the remaining words better.
+        pool += [c for c in candidates if c.named and c.score > 0][:NAMED_PASSAGES]
+        pool = list({id(c): c for c in pool}.values())
         scored: list[SentenceCandidate] = []
         for candidate in pool:
             scored.extend(self.sentences(question, candidate, idf))
         scored.sort(key=lambda s: -s.score)
         chosen: list[SentenceCandidate] = []
+        texts = set()
         for item in scored:
             if len(chosen) >= limit:
                 break
             if any(c.candidate is item.candidate and c.start < item.end and item.start < c.end for c in chosen):
                 continue
+            # the same sentence in two documents (or twice in one) is one answer
+            text = "".join(item.candidate.passage[2][item.start:item.end].split())
+            if text in texts:
+                continue
+            texts.add(text)
             chosen.append(item)
         # Chosen passages first, then the rest in order; deduplicated by identity (each candidate
         # is one passage of one document), since comparing dataclasses field by field against
@@ -316,9 +441,14 @@ class QuestionAnswerer:
         floor = MIN_EVIDENCE_UNKNOWN if unknown else MIN_EVIDENCE
         answers = [self.render(question, item) for item in chosen
                    if item.evidence >= floor and item.score >= MIN_SCORE]
+        if not answers and chosen:
+            best = chosen[0]
+            if (best.evidence >= TENTATIVE_EVIDENCE and best.score >= MIN_SCORE
+                    and (best.candidate.named or best.candidate.coverage >= TENTATIVE_COVERAGE)):
+                answers = [self.render(question, best, tentative=True)]
         return answers, ranking
 
-    def render(self, question: AnalyzedQuestion, item: SentenceCandidate) -> Answer:
+    def render(self, question: AnalyzedQuestion, item: SentenceCandidate, tentative: bool = False) -> Answer:
         """Trim a scored span to an :class:`Answer` with its citation."""
         meta = item.candidate.meta
         passage = item.candidate.passage
@@ -335,7 +465,28 @@ class QuestionAnswerer:
             text=text[start:end].strip(), html=html, passage=text, anchor=passage[0],
             doc_id=meta["id"], title=meta["title"], level=meta["level"], issuer=meta.get("issuer", ""),
             doc_no=meta.get("doc_no", ""), date=meta.get("date", ""), status=status, section=passage[1],
-            score=item.score, warning=warning)
+            score=item.score, warning=warning, tentative=tentative, note=_version_note(question, meta))
+
+
+def _version_note(question: AnalyzedQuestion, meta: dict) -> str:
+    """Say so when the question names a year of an older version than the one answering."""
+    years = set(re.findall(r"(?:19|20)\d\d", question.text))
+    for named in question.named:
+        if meta["id"] in named.doc_ids and named.older and years:
+            if str(meta.get("date", ""))[:4] not in years:
+                return f"注意：问题提到 {'、'.join(sorted(years))} 年，该文件另有较早版本；此处按最新版本回答。"
+    return ""
+
+
+_UNIT_RES: dict[str, re.Pattern] = {}
+_NUMBER_UNIT_RE = re.compile(r"[\d零〇一二两三四五六七八九十百千万半]")
+
+
+def _unit_re(unit: str) -> re.Pattern:
+    found = _UNIT_RES.get(unit)
+    if found is None:
+        found = _UNIT_RES[unit] = re.compile(unit)
+    return found
 
 
 _GLUE_CHARS = set("的了吗呢是有在和与及或等之一个这那什么怎如何哪谁几多少")
@@ -370,6 +521,9 @@ def trim_span(text: str, start: int, end: int, matched: list, answers: list,
         return sum(weights.get(w, 1.0 / max(1, len(matched))) for w in words)
 
     s, e = start, end
+    # The answer usually follows the question's words (……的期限为十五日): a window that stops
+    # at the last of them cuts the answer off.
+    last_word = max((me for ms, me in matched if start <= ms and me <= end), default=None)
     if end - start > MAX_ANSWER_CHARS:
         best = None
         for i in range(len(clauses)):
@@ -384,6 +538,8 @@ def trim_span(text: str, start: int, end: int, matched: list, answers: list,
                     score += TRIM_ANSWER
                 if ws == start or text[ws - 1] in "。！？!?；;\n":
                     score += TRIM_SENTENCE_START
+                if last_word is not None and ws < last_word and we > last_word + TRIM_AFTER_CHARS:
+                    score += TRIM_AFTER
                 if best is None or score > best[0] + 1e-9:
                     best = (score, ws, we)
                 if we - ws >= MAX_ANSWER_CHARS:

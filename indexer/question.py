@@ -10,35 +10,46 @@ from dataclasses import dataclass, field, replace
 
 from whoosh import query as Q
 
+from .naming import strip_mentions
 from .query import ParsedQuery
 from .search import STOPWORDS, QueryCompiler
 from .textnorm import fold_width
+from .wording import WORDING_FACTOR
 
 # Question types and the patterns that reveal them, most specific first.  Each pattern is also
 # removed from the text before the key terms are taken (it says what is asked, not about what).
 TYPE_PATTERNS: list[tuple[str, str]] = [
-    ("time", r"(?:时间|日期|时候|年份)(?:是|为)(?:什么|何时|哪一?天|多少)|什么时候|什么时间|何时|哪一?天|哪一?年|哪个月|几月几日|几月份?|几号|几点|何年|哪个时期|什么年代|哪个朝代"
-             r"|从(?:什么|何)时(?:候)?(?:开始)?算起|从何算起|多长时间|多久"),
-    ("reason", r"(?<![括称作成分列视])为什么|为何|什么原因|何故|怎么死的|因何"),
-    ("permission", r"能不能|能否|可不可以|可否|是否可以|是否允许|允许不允许|能不|是否|是不是|有没有|可以吗|行不行"),
-    ("actor", r"由谁|是谁|归谁|找谁|谁来|谁|哪个部门|哪个单位|哪一?级|什么人|哪些人|哪位|什么机构|哪个机构"
-              r"|什么单位|什么部门|哪个组织|哪家"),
+    ("time", r"(?:时间|日期|时候|年份)(?:是|为)(?:什么|何时|哪一?天|多少)|什么时候|什么时间|啥时候?|何时|哪一?天|哪一?年|哪个月|几月几日|几月份?|几号|几点|何年|哪个时期|什么年代|哪个朝代"
+             r"|从(?:什么|何)时(?:候)?(?:开始)?算起|从何算起|多长时间|多长期限|多久|最晚|最迟"),
+    ("reason", r"(?<![括称作成分列视])为什么|为何|为啥|什么原因|何故|怎么死的|因何"),
+    ("permission", r"能不能|能否|可不可以|可否|是否可以|是否允许|允许不允许|能不|是否|是不是|有没有|可以吗|行不行|算不算|要不要|用不用|得不得"),
+    ("actor", r"由谁|是谁|归谁|找谁|谁来|谁|哪个部门|哪个单位|哪一?级|什么人|哪些人|哪位|什么机构|哪个机构|哪个机关|什么机关|哪级"
+              r"|什么单位|什么部门|哪个组织|哪家|归哪里?管|报哪里|向哪里?|找哪里?"),
     ("location", r"在哪里|在哪儿|在哪|哪里|哪儿|何处|何地|什么地方|哪个国家|哪个城市|哪个省|哪座"),
-    ("list", r"哪些|哪几[个种类项方面点条]*|包括什么|包含什么|有什么内容|分为什么|分为几"),
-    ("quantity", r"多少|几[个名天次件人项周年月条种位家所批届岁页倍]|几|多长|多大|多高|多重|多远|多宽|多深|多厚"
-                 r"|百分之几|什么比例|多大比例|比例是"),
-    ("method", r"怎么办|如何|怎样|怎么样?|怎么处理|什么办法|什么措施|什么要求|有何要求|什么程序"),
-    ("definition", r"什么是|是什么|是指什么|什么意思|什么含义|起什么作用|什么作用|何谓"),
-    ("other", r"什么|哪"),
+    ("list", r"哪些|哪几[个种类项方面点条]*|包括什么|包含什么|有什么内容|分为什么|分为几|有啥"),
+    ("quantity", r"几周岁|多少周岁|几岁|多少岁|多大岁数|多大年龄|多少个?工作日|几个?工作日|几个月|多少个月|多少钱|多少倍|几倍"
+                 r"|(?:多少|几)(?:个工作日|个月|天|日|年|小时)(?:以内|之内|内)"
+                 r"|多少(?:天|日|年|小时|分钟|元|万元|人|名|次|学时|课时|字|条|项|件|平方米|公里|公斤|吨)"
+                 r"|多少|几[个名天次件人项周年月条种位家所批届岁页倍日小]|几|多长|多大|多高|多重|多远|多宽|多深|多厚"
+                 r"|百分之几|什么比例|多大比例|比例是|最多|最少|至少|最长|最短|最高|最低"),
+    ("method", r"怎么办|咋办|咋整|咋弄|怎么整|怎么弄|怎么处理|如何|怎样|怎么样?|咋|什么办法|什么措施|什么要求|有何要求|什么程序"),
+    ("definition", r"什么是|是什么|是啥|是指什么|什么意思|啥意思|什么含义|起什么作用|什么作用|何谓|指什么|指的是|指啥"),
+    ("other", r"什么|哪|啥"),
 ]
 _TYPE_RES = [(name, re.compile(pattern)) for name, pattern in TYPE_PATTERNS]
 _ALL_QUESTION_WORDS = re.compile("|".join(f"(?:{p})" for _, p in TYPE_PATTERNS))
 # Politeness and sentence-final particles; punctuation.
-_FILLER_RE = re.compile(r"^(?:请问一下|请问|请教|想问一下|想问|我想知道|问一下)|(?:[吗呢吧啊呀嘛]|(?<![什怎多这那])么)+(?=[\s?？!！。.,，]*$)")
+_FILLER_RE = re.compile(
+    r"(?:请问一下|请问|请教一下|请教|我想问一下|我想问问|我想问下|我想问|想问一下|想问问|想问下|想问|我想了解一下|我想了解"
+    r"|我想知道|想知道|问一下|问问|打听一下|麻烦问一下|麻烦问下|麻烦问|大家常说的|大家说的|人们常说的|平时说的|常说的|通常说的"
+    r"|所谓的|一般来说|一般情况下|总的来说|说白了|也就是说|到底|究竟|下面|咱们|咱|我们这儿|我们这里|我们这边|那么|那个|这个事|这事儿?)"
+    r"|(?:[吗呢吧啊呀嘛哈]|(?<![什怎多这那])么)+(?=[\s?？!！。.,，]*$)")
 _PUNCT_RE = re.compile(r"[?？!！。，,、；;：:“”\"'‘’「」『』《》()（）\[\]【】\s]+")
 # Glue words a question uses that an answer sentence rarely repeats.
 QUESTION_GLUE = frozenset("""一般 通常 主要 具体 分别 到底 究竟 呢 需要 应该 可以 能 会 要 该 有 是 的 了 吗 为
-请问 哪 些 多 少 几 谁 什么 怎么 如何 怎样 何 是否 的话 样 样子""".split())
+请问 哪 些 多 少 几 谁 什么 怎么 如何 怎样 何 是否 的话 样 样子 啥 咋 我 我们 咱们 你 您 他们 大家 想 知道 问问
+一下 下面 这个 那个 这种 那种 现在 然后 就是 还是 得 要是 如果 假如 万一 比如 说 讲 叫 搞 弄 整 干 呀 啊 吧 哈 嘛
+以后 之后 以前 之前 的时候 一些 一点 有点 一共 总共 一共有 总共有 有没有 能不能 可不可以 行不行 算不算 最多 最少 至少 最长 最短 最高 最低 最晚 最迟 多久 多长 多大""".split())
 
 # Words a question uses and the words an answer sentence typically uses for the same thing
 # (general Chinese usage, not tied to any document): 职务 is answered by 任/担任, 别称 by 又名.
@@ -61,8 +72,43 @@ CUES: list[tuple[str, tuple[str, ...]]] = [
     (r"分布|产地|生长", ("分布", "产于", "生长", "生活", "栖息", "见于")),
     (r"得名|命名|名字|名称由来|为什么叫|称为", ("得名", "命名", "名字", "由此", "故名", "称为", "因此", "取名", "名称")),
     (r"意思|含义|意义|指什么", ("意思", "含义", "意为", "指", "即", "意义", "意指")),
+    # Rules state bounds and deadlines in fixed words (general legal usage, not any one text).
+    (r"最多|最长|最高|上限|顶多|不能超过|不超过|封顶", ("不得超过", "不超过", "最长", "最高", "以下", "以内", "至多", "上限")),
+    (r"最少|至少|最低|起码|下限|不能少于", ("不少于", "不得少于", "不得低于", "不低于", "以上", "至少", "最低")),
+    (r"最晚|最迟|多久|多长时间|几天内|多少天内|多少日内|期限|时限", ("日内", "以内", "之内", "期限", "届满", "之日起", "前")),
+    (r"罚多少|罚款|罚钱|多少钱|赔多少", ("罚款", "元以上", "元以下", "罚金", "赔偿", "倍")),
+    (r"由谁|归谁|哪个部门|哪个机关|谁来|谁负责|谁管|归哪", ("由", "负责", "主管", "机关", "部门", "人民政府")),
+    (r"能不能|能否|可不可以|可以吗|行不行|允许|准不准|算不算", ("不得", "可以", "应当", "禁止", "有权", "不予")),
 ]
 _CUE_RES = [(re.compile(pattern), words) for pattern, words in CUES]
+
+# The unit a quantity or period question asks for (几周岁 → 周岁), as a pattern an answer span
+# must match to count fully: asked for the days, a sentence giving only an amount of money
+# (or a sub-total in hours when the total is asked) is no answer.
+UNIT_HINTS: list[tuple[str, str]] = [
+    (r"几周岁|多少周岁|几岁|多少岁|多大年龄|多大岁数|年龄|年满|满几", r"周岁|岁"),
+    (r"多少个?工作日|几个工作日", r"工作日"),
+    (r"几个月|多少个月", r"个月|月"),
+    (r"几天|多少天|几日|多少日|几天内|多少天内", r"日|天|工作日"),
+    (r"几小时|多少小时|多少个小时|几个小时", r"小时"),
+    (r"几年|多少年", r"年"),
+    (r"几倍|多少倍", r"倍"),
+    (r"多少钱|罚多少|赔多少|多少元|多少万|罚款多少|多少罚款|补偿多少|工资多少|多少工资", r"元|倍|工资"),
+    (r"百分之几|多少比例|什么比例|多大比例|比例是多少|占多少", r"百分之|分之|%|％|成"),
+    (r"多少学时|几个学时|几学时|多少课时", r"学时|课时"),
+    (r"多少人|几个人|几人|几名|多少名", r"人|名"),
+    (r"多久|多长时间|多长期限|期限是|最长|最晚|最迟|时限", r"日|天|月|年|小时|工作日|周|期限|之前|以前|届满|之日起"),
+]
+_UNIT_RES = [(re.compile(pattern), unit) for pattern, unit in UNIT_HINTS]
+
+
+def unit_hint(text: str) -> str:
+    """Return the unit pattern the question asks for (see :data:`UNIT_HINTS`), or ''."""
+    folded = fold_width(text)
+    for pattern, unit in _UNIT_RES:
+        if pattern.search(folded):
+            return unit
+    return ""
 
 # The quantity type also accepts answers phrased as periods, and the reverse.
 TYPE_LABELS = {
@@ -87,6 +133,11 @@ class AnalyzedQuestion:
     bigrams: frozenset = frozenset()
     numbers: frozenset = frozenset()
     cues: tuple[str, ...] = ()
+    # alternative (a token tuple) -> how much it counts when found instead of the literal words:
+    # aliases' full names (ALIAS_FACTOR) and official words for everyday ones (WORDING_FACTOR)
+    factors: dict = field(default_factory=dict, compare=False)
+    named: tuple = ()      # NamedDocument: the documents the question names (按劳动合同法……)
+    unit: str = ""         # the unit an answer must carry (unit_hint)
 
     @property
     def tokens(self) -> set[str]:
@@ -127,48 +178,135 @@ def _bigrams(text: str) -> set[str]:
     return out
 
 
-def analyze_question(text: str, compiler: QueryCompiler) -> AnalyzedQuestion:
-    """Analyse *text* with the search analyzer and aliases (see :class:`AnalyzedQuestion`)."""
-    core = strip_question(text)
+# An alias's full names count for a little less than the word typed: the passage that literally
+# says 保先办 answers a question about 保先办 before those that only say its full name.
+ALIAS_FACTOR = 0.9
+
+
+def analyze_question(text: str, compiler: QueryCompiler, wording: dict | None = None,
+                     titles=None) -> AnalyzedQuestion:
+    """Analyse *text* with the search analyzer and aliases (see :class:`AnalyzedQuestion`).
+
+    :param wording: everyday word → official words (``corpus/wording.yml``), added as weaker
+        alternatives of the word.
+    :param titles: a :class:`~indexer.naming.TitleIndex`; the documents the question names are
+        kept in ``named`` and their names taken out of the key words.
+    """
+    named = tuple(titles.find(text)) if titles is not None else ()
+    body = strip_mentions(text, list(named)) if named else text
+    core = strip_question(body)
     qtype = detect_type(text)
-    parsed = ParsedQuery(text=core, words=core.split())
-    compiled = compiler.compile(parsed)
-    groups = []
-    clauses = []
+    groups, clauses, optional, factors = [], [], [], {}
     seen = set()
-    for clause, group in zip(compiled.required, compiled.groups):
-        alternatives = []
-        for tokens in group:
-            kept = tuple(t for t in tokens if t not in QUESTION_GLUE) if len(tokens) == 1 else tuple(sorted(tokens))
-            if kept and kept not in alternatives:
-                alternatives.append(kept)
-        key = tuple(alternatives)
-        if alternatives and key not in seen:
-            seen.add(key)
-            groups.append(key)
-            clauses.append(clause)
+
+    def add(compiled, weaker=None, weaker_factor=1.0):
+        optional.extend(compiled.optional)
+        for clause, group in zip(compiled.required, compiled.groups):
+            alternatives = []
+            for n, tokens in enumerate(group):
+                kept = tuple(t for t in tokens if t not in QUESTION_GLUE) if len(tokens) == 1 else tuple(sorted(tokens))
+                if kept and kept not in alternatives:
+                    alternatives.append(kept)
+                    if n:
+                        factors.setdefault(kept, ALIAS_FACTOR)
+            if weaker and alternatives:
+                extra = []
+                for tokens in weaker:
+                    kept = tuple(sorted(tokens))
+                    if kept and kept not in alternatives:
+                        alternatives.append(kept)
+                        factors.setdefault(kept, weaker_factor)
+                        extra.append(tokens)
+                if extra:
+                    clause = Q.Or([clause, Q.Or([compiler.phrase_clause(t) for t in extra], boost=weaker_factor)])
+            key = tuple(alternatives)
+            if alternatives and key not in seen:
+                seen.add(key)
+                groups.append(key)
+                clauses.append(clause)
+
+    for piece, official in _split_wording(core, wording or {}):
+        compiled = compiler.compile(ParsedQuery(text=piece, words=piece.split()))
+        if official and compiled.groups:
+            # one group: the everyday word as typed, or any of its official words
+            literal = compiler.compile(ParsedQuery(text=piece, phrases=[piece]))
+            weaker = [tuple(compiler.analyzer.terms(w)) for w in official]
+            weaker = [t for t in weaker if t]
+            if literal.groups:
+                add(literal, weaker, WORDING_FACTOR)
+                continue
+        add(compiled)
     query = None
     if clauses:
-        query = Q.Or(clauses + compiled.optional)
+        query = Q.Or(clauses + optional)
     numbers = frozenset(re.findall(r"\d+(?:\.\d+)?", core))
     folded = fold_width(text)
     cues = tuple(dict.fromkeys(w for pattern, words in _CUE_RES if pattern.search(folded) for w in words))
     return AnalyzedQuestion(text=text, core=core, qtype=qtype, groups=tuple(groups), query=query,
-                            bigrams=frozenset(_bigrams(core)), numbers=numbers, cues=cues)
+                            bigrams=frozenset(_bigrams(core)), numbers=numbers, cues=cues,
+                            factors=factors, named=named, unit=unit_hint(text))
 
 
-_OPERATOR_RE = re.compile(r"[\"“”「」]|(?:^|\s)[-－]\S|[:：]")
+def _split_wording(core: str, wording: dict) -> list[tuple[str, tuple]]:
+    """Split *core* into pieces: ``(everyday word, official words)`` and ``(other text, ())``.
+
+    The longest everyday word wins where two overlap.
+    """
+    if not wording or not core:
+        return [(core, ())] if core else []
+    keys = _wording_keys(wording)
+    out, buffer, i = [], [], 0
+    while i < len(core):
+        for key in keys.get(core[i], ()):
+            if core.startswith(key, i):
+                if buffer:
+                    out.append(("".join(buffer), ()))
+                    buffer = []
+                out.append((key, wording[key]))
+                i += len(key)
+                break
+        else:
+            buffer.append(core[i])
+            i += 1
+    if buffer:
+        out.append(("".join(buffer), ()))
+    return [(p, o) for p, o in out if p.strip()]
+
+
+_WORDING_KEYS: dict[int, tuple[dict, dict]] = {}
+
+
+def _wording_keys(wording: dict) -> dict[str, list[str]]:
+    """First character → everyday words starting with it, longest first (cached per table)."""
+    cached = _WORDING_KEYS.get(id(wording))
+    if cached is not None and cached[0] is wording:
+        return cached[1]
+    keys: dict[str, list[str]] = {}
+    for key in sorted(wording, key=len, reverse=True):
+        keys.setdefault(key[0], []).append(key)
+    if len(_WORDING_KEYS) > 8:
+        _WORDING_KEYS.clear()
+    _WORDING_KEYS[id(wording)] = (wording, keys)
+    return keys
+
+
+_OPERATOR_RE = re.compile(r"(?:^|\s)[-－]\S|[:：]")
+_QUOTE_RE = re.compile(r"[\"“”「」]")
 
 
 def looks_like_question(text: str) -> bool:
     """Tell whether *text* typed in a search box is a question rather than keywords.
 
-    A question ends with ？/? or contains a question word; text using search operators (quotes,
-    -exclusion, field:value) is a keyword search.
+    A question ends with ？/? or contains a question word; text using -exclusion or
+    field:value is a keyword search. Quotes alone do not make a search: a question may quote
+    the term it asks about (分析评议阶段的“近年来”指什么).
     """
     text = (text or "").strip()
     if len(text) < 3 or _OPERATOR_RE.search(text):
         return False
+    if _QUOTE_RE.search(text):
+        bare = _QUOTE_RE.sub("", text)
+        return bool(_ALL_QUESTION_WORDS.search(bare)) and detect_type(bare) != "other"
     if text.endswith(("？", "?")):
         return True
     return bool(_ALL_QUESTION_WORDS.search(text)) and detect_type(text) != "other"
@@ -190,6 +328,7 @@ def repair_unknown(question: AnalyzedQuestion, doc_frequency, expand_prefix) -> 
     groups = []
     added = []
     changed = False
+    factors = dict(question.factors)
     for group in question.groups:
         unknown = [t for alt in group for t in alt if _CJK_WORD_RE.match(t) and not doc_frequency(t)]
         if not unknown or any(all(doc_frequency(t) for t in alt) for alt in group):
@@ -197,11 +336,14 @@ def repair_unknown(question: AnalyzedQuestion, doc_frequency, expand_prefix) -> 
             continue
         changed = True
         for word in unknown:
-            pieces = _known_pieces(word, doc_frequency)
+            pieces, partial = _known_pieces(word, doc_frequency)
             if pieces:
                 for piece in pieces:
                     groups.append(((piece,),))
                     added.append(piece)
+                    if partial:
+                        # 今天天气 covered only by 天天: weak evidence of the word asked about
+                        factors[(piece,)] = min(factors.get((piece,), 1.0), PARTIAL_REPAIR_FACTOR)
                 continue
             longer = [w for w in expand_prefix(word)][:MAX_PREFIX_WORDS]
             if longer:
@@ -217,11 +359,17 @@ def repair_unknown(question: AnalyzedQuestion, doc_frequency, expand_prefix) -> 
     extra = [Q.Or([Q.Term("title", t), Q.Term("content", t)]) for t in dict.fromkeys(added)]
     if extra:
         query = Q.Or(([query] if query is not None else []) + extra)
-    return replace(question, groups=unique, query=query)
+    return replace(question, groups=unique, query=query, factors=factors)
 
 
-def _known_pieces(word: str, doc_frequency) -> list[str]:
-    """Cover *word* greedily with the longest indexed sub-words (single characters last)."""
+PARTIAL_REPAIR_FACTOR = 0.3
+
+
+def _known_pieces(word: str, doc_frequency) -> tuple[list[str], bool]:
+    """Cover *word* greedily with the longest indexed sub-words (single characters last).
+
+    Returns the pieces and whether a character that means something was left uncovered.
+    """
     pieces, singles = [], []
     i = 0
     while i < len(word):
@@ -238,4 +386,5 @@ def _known_pieces(word: str, doc_frequency) -> list[str]:
     strong = [c for c in singles if c not in _WEAK_CHARS and c not in QUESTION_GLUE and c not in STOPWORDS]
     if len(strong) == 1 and not pieces and doc_frequency(strong[0]):
         pieces.append(strong[0])
-    return pieces
+        return pieces, False
+    return pieces, bool(strong)

@@ -76,6 +76,11 @@ def _phrase(tokens: list[str], fields=("title", "content")):
     return phrases[0] if len(phrases) == 1 else Q.Or(phrases)
 
 
+# How much an alias's full name counts in the score against the alias as typed.
+ALIAS_BOOST = 0.8
+LITERAL_BOOST = 3.0
+
+
 class QueryCompiler:
     """Compile parsed queries with one analyzer and the alias table."""
 
@@ -84,6 +89,10 @@ class QueryCompiler:
         self.aliases = aliases
         # Longest first so 先进性教育活动领导小组 wins over 先进性教育活动.
         self._alias_keys = sorted(aliases, key=len, reverse=True)
+
+    def phrase_clause(self, tokens: list[str]):
+        """Return the clause matching *tokens* as a phrase in the title or the content."""
+        return _phrase(list(tokens))
 
     def compile(self, parsed: ParsedQuery) -> CompiledQuery:
         compiled = CompiledQuery()
@@ -130,10 +139,19 @@ class QueryCompiler:
                 group = [set(self.analyzer.terms(piece))]
                 for full in names:
                     tokens = self.analyzer.terms(full)
-                    alternatives.append(_phrase(tokens))
+                    expansion = _phrase(tokens)
+                    if expansion is not None:
+                        # the word as typed outranks its full names among equal matches
+                        expansion.boost = ALIAS_BOOST
+                    alternatives.append(expansion)
                     compiled.highlight.update(tokens)
                     group.append(set(tokens))
                 compiled.groups.append(group)
+                literal = self.analyzer.terms(piece)
+                if literal:
+                    # A document that says the alias itself comes before those using only its
+                    # full names (the one passage defining 保先办 before every mention of 办公室).
+                    compiled.optional.append(ExactPhrase("content", literal, boost=LITERAL_BOOST))
                 compiled.highlight.update(self.analyzer.terms(piece))
                 compiled.required.append(Q.Or([a for a in alternatives if a is not None]))
                 continue

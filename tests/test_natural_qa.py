@@ -1,0 +1,262 @@
+"""Questions in people's own words: named documents, everyday wording, filler, literal words before
+their expansion, answer types, trimming, refusals and out-of-scope questions (issue 10).
+
+Every corpus is made in the test, so each case shows the one behaviour it is about.
+"""
+from __future__ import annotations
+
+import pytest
+
+from indexer import KnowledgeBase
+from indexer.errors import CorpusError
+from indexer.naming import TitleIndex
+from indexer.question import looks_like_question
+
+from conftest import write_doc
+
+LAW = {"level": "central", "doc_type": "法律", "issuer": "全国人大常委会"}
+
+
+def _kb(tmp_path, docs: dict, side: dict | None = None) -> KnowledgeBase:
+    root = tmp_path / "corpus"
+    for n, (doc_id, (title, body, extra)) in enumerate(docs.items()):
+        front = {"id": doc_id, "title": title, **LAW, "date": f"20{10 + n:02d}-01-01", **extra}
+        write_doc(root, f"{doc_id}.md", front, body)
+    for name, text in (side or {}).items():
+        (root / name).write_text(text, encoding="utf-8")
+    kb = KnowledgeBase(root, tmp_path / "index", result_cache=0)
+    kb.index()
+    return kb
+
+
+def _top(kb, question):
+    found = kb.ask(question)
+    assert found.answers, (question, found.message)
+    return found.answers[0]
+
+
+# -- 1. the question names its document ------------------------------------------------------------
+@pytest.fixture
+def two_laws(tmp_path):
+    body_a = """
+    # 中华人民共和国甲乙劳动法
+    第十九条 劳动合同期限一年以上的，试用期不得超过二个月。
+    第二十条 用人单位应当按时支付工资。
+    """
+    body_b = """
+    # 中华人民共和国丙丁服务法
+    第八条 服务合同期限一年以上的，试用期不得超过六个月。
+    第九条 服务机构应当公开收费标准。
+    """
+    return _kb(tmp_path, {"jiayi": ("中华人民共和国甲乙劳动法", body_a, {}),
+                          "bingding": ("中华人民共和国丙丁服务法", body_b, {})})
+
+
+@pytest.mark.parametrize("question", [
+    "按甲乙劳动法，试用期最长多久？",              # short title: no 中华人民共和国, no 《》
+    "《中华人民共和国甲乙劳动法》规定试用期最长多久？",
+    "甲乙劳动法里试用期最长多久？",
+])
+def test_named_law_answers_from_that_law(two_laws, question):
+    top = _top(two_laws, question)
+    assert top.doc_id == "jiayi"
+    assert "二个月" in top.text
+
+
+def test_other_law_named_answers_from_it(two_laws):
+    assert _top(two_laws, "丙丁服务法规定试用期最长多久？").doc_id == "bingding"
+
+
+def test_title_index_prefers_newest_version_and_keeps_older():
+    metas = [{"id": "v1", "title": "中华人民共和国某某法", "date": "2017-01-01"},
+             {"id": "v2", "title": "中华人民共和国某某法", "date": "2023-09-01"},
+             {"id": "other", "title": "某市实施《中华人民共和国某某法》办法", "date": "2020-01-01"}]
+    found = TitleIndex(metas).find("按某某法规定，申请期限是多少天？")
+    assert [n.doc_ids for n in found] == [("v2",)]
+    assert found[0].older == ("v1",)
+
+
+def test_title_ending_names_a_long_title():
+    metas = [{"id": "banfa", "title": "示例省保持共产党员先进性教育活动督导工作办法", "date": "2005-01-01"}]
+    assert TitleIndex(metas).find("根据督导工作办法，督导组几个人？")[0].doc_ids == ("banfa",)
+    # a bare common word names nothing
+    assert TitleIndex(metas).find("有什么工作办法？") == []
+
+
+def test_year_of_an_older_version_gets_a_note(tmp_path):
+    body = "# 中华人民共和国某某法\n第九条 申请人可以自知道之日起六十日内提出申请。\n"
+    kb = _kb(tmp_path, {"old": ("中华人民共和国某某法", body.replace("六十", "三十"), {"date": "2017-09-01"}),
+                        "new": ("中华人民共和国某某法", body, {"date": "2023-09-01"})})
+    top = _top(kb, "2017年的某某法规定多少天内提出申请？")
+    assert top.doc_id == "new" and "六十日内" in top.text
+    assert "较早版本" in top.note
+
+
+# -- 2. everyday words, official text ---------------------------------------------------------------
+WORDING = """
+- everyday: [老板, 厂里]
+  official: [用人单位]
+- everyday: [辞退, 开除]
+  official: [解除劳动合同]
+"""
+
+
+def _labour(tmp_path, wording: str | None):
+    body = """
+    第四十条 用人单位解除劳动合同，应当提前三十日以书面形式通知劳动者本人。
+    第四十一条 职工代表大会每年至少召开一次会议。
+    """
+    return _kb(tmp_path, {"labour": ("示例劳动规定", body, {})},
+               {"wording.yml": wording} if wording is not None else None)
+
+
+def test_everyday_words_find_the_official_sentence(tmp_path):
+    top = _top(_labour(tmp_path, WORDING), "老板要辞退我，得提前几天通知？")
+    assert "提前三十日" in top.text
+
+
+def test_without_the_wording_table_the_same_question_finds_nothing(tmp_path):
+    found = _labour(tmp_path, None).ask("老板要辞退我，得提前几天通知？")
+    assert not any("提前三十日" in a.text for a in found.answers)
+
+
+def test_the_literal_word_outweighs_its_official_translation(tmp_path):
+    body = """
+    用人单位解除劳动合同的，应当向劳动者说明理由。
+    开除学籍的，应当在决定作出后十日内通知本人。
+    """
+    kb = _kb(tmp_path, {"mixed": ("示例规定", body, {})}, {"wording.yml": WORDING})
+    assert "开除学籍" in _top(kb, "开除了要几天内通知本人？").text
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("- everyday: [老板]\n", "缺少"),
+    ("- everyday: [老板]\n  official: [老板]\n", "同时出现"),
+    ("- everyday: [老板]\n  official: [用人单位]\n- everyday: [老板]\n  official: [雇主]\n", "第 1 项"),
+    ("老板: 用人单位\n", "应为列表"),
+])
+def test_bad_wording_table_is_a_named_problem(tmp_path, text, reason):
+    kb = _labour(tmp_path, None)
+    (kb.corpus.root / "wording.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(CorpusError) as caught:
+        kb.corpus.wording()
+    assert "wording.yml" in str(caught.value) and reason in str(caught.value)
+    problems = [p for p in kb.check() if p.path == "wording.yml"]
+    assert problems and reason in problems[0].message
+
+
+# -- 3. spoken filler ---------------------------------------------------------------------------------
+def test_spoken_filler_does_not_pick_the_answer(tmp_path):
+    body = """
+    下面请大家一般先到会场签到。
+    督导日志由组长审核。
+    """
+    kb = _kb(tmp_path, {"rules": ("督导组工作规程", body, {})})
+    top = _top(kb, "请问下面大家说的督导日志一般到底由谁审核呢？")
+    assert "由组长审核" in top.text
+
+
+# -- 4. the literal word before its expansion (ask and search) ----------------------------------------
+@pytest.fixture
+def alias_kb(tmp_path):
+    docs = {
+        "speech": ("培训班上的讲话", "一律不宜称为“保先办”，应当使用全称。\n", {}),
+        "notice1": ("工作通知", "领导小组办公室负责日常联系。领导小组办公室设在组织部。\n", {}),
+        "notice2": ("工作安排", "领导小组办公室每周汇总情况。领导小组办公室负责督查。\n", {}),
+    }
+    return _kb(tmp_path, docs, {"aliases.yml": "保先办: [领导小组办公室]\n"})
+
+
+def test_search_puts_the_document_with_the_typed_word_first(alias_kb):
+    page = alias_kb.search("保先办")
+    assert page.total == 3 and page.hits[0].id == "speech"
+
+
+def test_ask_answers_from_the_sentence_with_the_typed_word(alias_kb):
+    assert _top(alias_kb, "保先办能不能用？").doc_id == "speech"
+
+
+# -- 5. the answer type, with its unit ----------------------------------------------------------------
+def test_days_are_answered_with_days_not_money(tmp_path):
+    body = """
+    第十条 违反本规定的，处五千元罚款。
+    第十一条 当事人应当在收到通知之日起十五日内提出申请。
+    """
+    kb = _kb(tmp_path, {"rule": ("示例申请规定", body, {})})
+    assert "十五日内" in _top(kb, "收到通知以后多少天内要提出申请？").text
+    assert "五千元" in _top(kb, "违反规定罚多少钱？").text
+
+
+def test_total_hours_not_a_sub_total(tmp_path):
+    body = "学习培训时间一般不少于40学时，其中集体学习不少于8个半天。\n"
+    kb = _kb(tmp_path, {"plan": ("学习培训安排", body, {})})
+    answer = _top(kb, "学习培训一共不少于多少学时？")
+    assert "<mark>" in answer.html and "40学时" in answer.html.split("<mark>")[1].split("</mark>")[0]
+
+
+def test_age_question_wants_an_age(tmp_path):
+    body = """
+    第五条 学校每学年应当组织两次体检。
+    第十一条 凡年满六周岁的儿童，其父母应当送其入学。
+    """
+    kb = _kb(tmp_path, {"edu": ("示例入学规定", body, {})},
+             {"wording.yml": "- everyday: [上学]\n  official: [入学]\n- everyday: [孩子]\n  official: [儿童]\n"})
+    assert "六周岁" in _top(kb, "孩子满几岁就得送去上学？").text
+
+
+# -- 6. trimming keeps the text after the question words --------------------------------------------
+def test_trim_keeps_the_answer_after_the_question_words(tmp_path):
+    body = ("对于督导过程中发现的涉及面广、情况复杂、影响较大、群众反映强烈、需要多个部门共同研究处理的重大问题，"
+            "以及在工作中遇到的需要上级明确政策界限的各类疑难事项，督导组应当及时整理材料，"
+            "报告派出党委，由派出党委研究后作出决定。\n")
+    kb = _kb(tmp_path, {"rules": ("督导工作规程", body, {})})
+    top = _top(kb, "督导中发现影响较大、群众反映强烈的重大问题，最后由谁作出决定？")
+    assert len(top.text) <= 120 and "由派出党委研究后作出决定" in top.text
+
+
+# -- 7 and 8. refusals, possible answers, out-of-scope questions ------------------------------------
+@pytest.fixture
+def plain_kb(tmp_path):
+    body = """
+    第三条 今天召开的会议由办公室负责记录。
+    第四条 督导组成员上岗前集中培训不少于三天。
+    第五条 差旅费按照本单位规定报销。
+    """
+    return _kb(tmp_path, {"rules": ("督导组工作规定", body, {})})
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "火星基地怎么申请？", "护照丢了去哪里补办？"])
+def test_out_of_scope_questions_are_refused(plain_kb, question):
+    found = plain_kb.ask(question)
+    assert found.answers == () and found.message == "未找到明确答案"
+
+
+def test_the_same_sentence_is_not_answered_twice(tmp_path):
+    body = "督导组成员上岗前集中培训不少于三天。\n"
+    kb = _kb(tmp_path, {"a": ("督导规定甲", body, {}), "b": ("督导规定乙", body, {})})
+    texts = [a.text for a in kb.ask("督导组成员上岗前培训不少于几天？").answers]
+    assert len(texts) == len(set(texts)) == 1
+
+
+def test_weak_evidence_from_a_named_document_is_a_labelled_possible_answer(tmp_path):
+    body = "# 示例督导工作办法\n第七条 督导组由三至五人组成，组长由派出党委指定。\n"
+    kb = _kb(tmp_path, {"banfa": ("示例督导工作办法", body, {})})
+    found = kb.ask("督导工作办法里督导组一般几个人？")
+    assert found.tentative and found.answers[0].tentative
+    assert found.answers[0].doc_id == "banfa" and "三至五人" in found.answers[0].text
+    assert found.to_dict()["message"].startswith("未找到明确答案")
+    # the same question without naming the document is not answered
+    assert not kb.ask("督导组一般几个人？").answers
+
+
+# -- 8. the site: quoted terms and 指什么 -------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("分析评议阶段的“近年来”指什么", True),
+    ("“近年来”从什么时候算起？", True),
+    ("分析评议阶段的近年来指什么", True),
+    ("\"近年来\" 分析评议", False),
+    ("学时 -补课", False),
+    ("级别:中央 学时", False),
+])
+def test_questions_with_quoted_terms_are_questions(text, expected):
+    assert looks_like_question(text) is expected
