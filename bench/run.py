@@ -55,7 +55,7 @@ def subset(src: Path, dest: Path, count: int) -> Path:
         target = dest / path.relative_to(src)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
-    for side in ("aliases.yml", "glossary.yml", "userdict.txt"):
+    for side in ("aliases.yml", "glossary.yml", "userdict.txt", "wording.yml"):
         if (src / side).exists():
             shutil.copy2(src / side, dest / side)
     return dest
@@ -80,7 +80,7 @@ def scaled(src: Path, dest: Path, factor: int) -> Path:
                 os.link(path, target)
             except OSError:
                 shutil.copy2(path, target)
-    for side in ("aliases.yml", "glossary.yml", "userdict.txt"):
+    for side in ("aliases.yml", "glossary.yml", "userdict.txt", "wording.yml"):
         if (src / side).exists():
             shutil.copy2(src / side, dest / side)
     return dest

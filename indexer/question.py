@@ -225,7 +225,11 @@ def analyze_question(text: str, compiler: QueryCompiler, wording: dict | None = 
                 groups.append(key)
                 clauses.append(clause)
 
-    for piece, official in _split_wording(core, wording or {}):
+    bounds = None
+    if wording:
+        tokens = compiler.analyzer.tokens(core)
+        bounds = ({t.start for t in tokens} | {0}, {t.end for t in tokens} | {len(core)})
+    for piece, official in _split_wording(core, wording or {}, bounds):
         compiled = compiler.compile(ParsedQuery(text=piece, words=piece.split()))
         if official and compiled.groups:
             # one group: the everyday word as typed, or any of its official words
@@ -247,10 +251,11 @@ def analyze_question(text: str, compiler: QueryCompiler, wording: dict | None = 
                             factors=factors, named=named, unit=unit_hint(text))
 
 
-def _split_wording(core: str, wording: dict) -> list[tuple[str, tuple]]:
+def _split_wording(core: str, wording: dict, bounds=None) -> list[tuple[str, tuple]]:
     """Split *core* into pieces: ``(everyday word, official words)`` and ``(other text, ())``.
 
-    The longest everyday word wins where two overlap.
+    The longest everyday word wins where two overlap. With *bounds* (token starts, token ends)
+    an everyday word must begin and end where the segmenter cuts: 谈话 inside 个别谈话 is not it.
     """
     if not wording or not core:
         return [(core, ())] if core else []
@@ -258,7 +263,7 @@ def _split_wording(core: str, wording: dict) -> list[tuple[str, tuple]]:
     out, buffer, i = [], [], 0
     while i < len(core):
         for key in keys.get(core[i], ()):
-            if core.startswith(key, i):
+            if core.startswith(key, i) and (bounds is None or (i in bounds[0] and i + len(key) in bounds[1])):
                 if buffer:
                     out.append(("".join(buffer), ()))
                     buffer = []
