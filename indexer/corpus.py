@@ -404,9 +404,10 @@ class Corpus:
         return result
 
     def wording(self) -> dict[str, tuple[str, ...]]:
-        """Return everyday word → official words from ``wording.yml`` (see :mod:`indexer.wording`)."""
-        from .wording import parse_wording
-        return parse_wording(self._yaml("wording.yml"))
+        """Return everyday word → official words: the built-in table plus ``wording.yml`` (see
+        :mod:`indexer.wording`)."""
+        from .wording import merged_wording, parse_wording
+        return merged_wording(parse_wording(self._yaml("wording.yml")))
 
     def glossary(self) -> dict[str, dict]:
         """Return term → {definition, source, anchor} from ``glossary.yml``."""

@@ -53,6 +53,24 @@ def short_forms(title: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+# Everyday names of national statutes (general usage): the name people say → the short title.
+# An office adds its own in the alias table (交通法: [道路交通安全法]).
+NICKNAMES = {
+    "交通法": "道路交通安全法", "道交法": "道路交通安全法", "消法": "消费者权益保护法", "消保法": "消费者权益保护法",
+    "消费者保护法": "消费者权益保护法", "治安法": "治安管理处罚法", "治安处罚法": "治安管理处罚法",
+    "食安法": "食品安全法", "环保法": "环境保护法", "个税法": "个人所得税法", "职业病法": "职业病防治法",
+    "未保法": "未成年人保护法", "妇女权益法": "妇女权益保障法", "妇女保障法": "妇女权益保障法",
+    "老年人法": "老年人权益保障法", "老人法": "老年人权益保障法", "残疾人法": "残疾人保障法",
+    "反家暴法": "反家庭暴力法", "家暴法": "反家庭暴力法", "民诉法": "民事诉讼法", "刑诉法": "刑事诉讼法",
+    "行诉法": "行政诉讼法", "土地法": "土地管理法", "征管法": "税收征收管理法", "税收法": "税收征收管理法",
+    "网安法": "网络安全法", "个保法": "个人信息保护法", "个人信息法": "个人信息保护法", "数安法": "数据安全法",
+    "社保法": "社会保险法", "安全生产条例": "安全生产法", "义教法": "义务教育法", "劳动仲裁法": "劳动争议调解仲裁法",
+    "仲裁调解法": "劳动争议调解仲裁法", "公司登记法": "公司法", "合同法": "民法典", "物权法": "民法典",
+    "婚姻法": "民法典", "继承法": "民法典", "侵权责任法": "民法典", "担保法": "民法典", "民法通则": "民法典",
+    "民法总则": "民法典", "收养法": "民法典",
+}
+
+
 @dataclass(frozen=True)
 class NamedDocument:
     """A document a question names: the mention, the documents meant, best first."""
@@ -96,8 +114,11 @@ class TitleIndex:
             titles = {self._title_of[d] for d in ids}
             if len(titles) <= MAX_SUFFIX_TITLES:
                 self._suffix[key] = self._order(ids)
-        # Aliases that name a document: 交通法 → 道路交通安全法.
-        for alias, names in (aliases or {}).items():
+        # Aliases that name a document: 交通法 → 道路交通安全法 (the built-in names first, so an
+        # office's alias table can override them).
+        named = {k: (v,) for k, v in NICKNAMES.items()}
+        named.update(aliases or {})
+        for alias, names in named.items():
             key = normalize_title(alias)
             if key in self._exact or len(key) < 2:
                 continue

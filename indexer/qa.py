@@ -50,6 +50,7 @@ TENTATIVE_EVIDENCE, TENTATIVE_COVERAGE = 0.15, 0.45
 # suspicious: then the answer needs this much evidence.
 MIN_EVIDENCE_UNKNOWN = 0.45
 PAIR_FACTOR = 0.9
+SINGLE_CHAR_FACTOR = 0.4
 # A span whose numbers are not in the unit asked for (几天 answered in 元) keeps this share of its
 # answer-type credit.
 UNIT_MISS = 0.3
@@ -70,6 +71,9 @@ NORMATIVE_TYPES = {"method": 0.85, "permission": 0.85}
 STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
 # Asked about a named document (按劳动合同法……), a passage of another document counts this much.
 UNNAMED_FACTOR = 0.7
+# A question that names no place asks about the national rule: a local regulation restating it
+# (北京市实施《……》办法) counts this much.
+LOCAL_FACTOR = 0.8
 # A passage stating a number in the unit asked for (几天: 十五日) gains this share of its score;
 # and this many of the best passages of named documents are always read.
 PASSAGE_UNIT_BONUS = 0.25
@@ -100,7 +104,11 @@ class SentenceCandidate:
 
 
 def _group_weight(group, idf: dict[str, float]) -> float:
-    return max(sum(idf.get(t, 1.0) for t in alt) for alt in group)
+    weight = max(sum(idf.get(t, 1.0) for t in alt) for alt in group)
+    if all(len(alt) == 1 and len(alt[0]) == 1 for alt in group):
+        # a one-character word (去, 给, 快, 打) is mostly grammar in a spoken question
+        weight *= SINGLE_CHAR_FACTOR
+    return weight
 
 
 def _group_in(group, terms, factors: dict | None = None) -> float:
@@ -257,6 +265,8 @@ class QuestionAnswerer:
                 doc_score = (hit.score or 0.0) / top
                 factor = UNNAMED_FACTOR if named_set else 1.0
             status = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
+            if not is_named and _is_local(meta.get("title", ""), question.text):
+                status *= LOCAL_FACTOR
             if meta.get("level") == "case":
                 status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
             passages = hit["passages"]
@@ -466,6 +476,24 @@ class QuestionAnswerer:
             doc_id=meta["id"], title=meta["title"], level=meta["level"], issuer=meta.get("issuer", ""),
             doc_no=meta.get("doc_no", ""), date=meta.get("date", ""), status=status, section=passage[1],
             score=item.score, warning=warning, tentative=tentative, note=_version_note(question, meta))
+
+
+_PLACES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+           "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+           "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
+_LOCAL_RE = re.compile(r"^(?:" + "|".join(_PLACES) + r"|[\u4e00-\u9fff]{2,5}(?:市|自治州|自治县|县))")
+
+
+def _is_local(title: str, question: str) -> bool:
+    """Tell whether *title* is a local rule (北京市实施……办法) the question gives no place for."""
+    match = _LOCAL_RE.match(title)
+    if not match or title.startswith("示例"):
+        return False
+    place = match.group(0)
+    for name in (place, place[:2]):
+        if name in question:
+            return False
+    return True
 
 
 def _version_note(question: AnalyzedQuestion, meta: dict) -> str:

@@ -67,6 +67,22 @@ def test_other_law_named_answers_from_it(two_laws):
     assert _top(two_laws, "丙丁服务法规定试用期最长多久？").doc_id == "bingding"
 
 
+def test_everyday_names_of_statutes_name_them():
+    metas = [{"id": "road", "title": "中华人民共和国道路交通安全法", "date": "2021-04-29"},
+             {"id": "cons", "title": "中华人民共和国消费者权益保护法", "date": "2013-10-25"}]
+    titles = TitleIndex(metas)
+    assert titles.find("按交通法，闯红灯罚多少钱？")[0].doc_ids == ("road",)
+    assert titles.find("消法规定退货期限是几天？")[0].doc_ids == ("cons",)
+
+
+def test_national_rule_before_a_local_restatement(tmp_path):
+    docs = {"local": ("北京市实施《中华人民共和国某某法》办法", "第九条 罚款应当在收到决定书之日起15日内缴纳。\n", {}),
+            "national": ("中华人民共和国某某法", "第九条 当事人应当自收到处罚决定书之日起十五日内缴纳罚款。\n", {})}
+    kb = _kb(tmp_path, docs)
+    assert _top(kb, "收到罚款决定书以后几天内要交罚款？").doc_id == "national"
+    assert _top(kb, "在北京收到罚款决定书以后几天内要交罚款？").doc_id == "local"
+
+
 def test_title_index_prefers_newest_version_and_keeps_older():
     metas = [{"id": "v1", "title": "中华人民共和国某某法", "date": "2017-01-01"},
              {"id": "v2", "title": "中华人民共和国某某法", "date": "2023-09-01"},
@@ -111,13 +127,21 @@ def _labour(tmp_path, wording: str | None):
 
 
 def test_everyday_words_find_the_official_sentence(tmp_path):
-    top = _top(_labour(tmp_path, WORDING), "老板要辞退我，得提前几天通知？")
+    top = _top(_labour(tmp_path, None), "老板要辞退我，得提前几天通知？")   # the built-in table
     assert "提前三十日" in top.text
 
 
-def test_without_the_wording_table_the_same_question_finds_nothing(tmp_path):
-    found = _labour(tmp_path, None).ask("老板要辞退我，得提前几天通知？")
-    assert not any("提前三十日" in a.text for a in found.answers)
+def test_the_corpus_table_adds_its_own_words(tmp_path):
+    question = "头家要散伙，得提前几天通知？"
+    assert not any("提前三十日" in a.text for a in _labour(tmp_path / "a", None).ask(question).answers)
+    own = "- everyday: [头家]\n  official: [用人单位]\n- everyday: [散伙]\n  official: [解除劳动合同]\n"
+    assert "提前三十日" in _top(_labour(tmp_path / "b", own), question).text
+
+
+def test_the_corpus_table_overrides_the_built_in_entry(tmp_path):
+    kb = _labour(tmp_path, "- everyday: [老板]\n  official: [职工代表大会]\n")
+    assert kb.wording()["老板"] == ("职工代表大会",)
+    assert kb.wording()["辞退"]   # the rest of the built-in table stays
 
 
 def test_the_literal_word_outweighs_its_official_translation(tmp_path):
@@ -239,14 +263,16 @@ def test_the_same_sentence_is_not_answered_twice(tmp_path):
 
 
 def test_weak_evidence_from_a_named_document_is_a_labelled_possible_answer(tmp_path):
-    body = "# 示例督导工作办法\n第七条 督导组由三至五人组成，组长由派出党委指定。\n"
-    kb = _kb(tmp_path, {"banfa": ("示例督导工作办法", body, {})})
-    found = kb.ask("督导工作办法里督导组一般几个人？")
+    body = "# 示例督导工作办法\n第七条 督导组由三至五人组成，组长由派出党委指定。\n第八条 督导组应当每周报告一次工作。\n"
+    kb = _kb(tmp_path, {"banfa": ("示例督导工作办法", body, {}),
+                        "money": ("示例财务规定", "第一条 差旅费按照本单位规定报销。\n第二条 会议费实行定额管理。\n", {}),
+                        "meeting": ("示例会议制度", "第一条 会议由办公室负责记录。\n", {})})
+    found = kb.ask("督导工作办法里，督导组一般配备几个干部？")
     assert found.tentative and found.answers[0].tentative
     assert found.answers[0].doc_id == "banfa" and "三至五人" in found.answers[0].text
     assert found.to_dict()["message"].startswith("未找到明确答案")
     # the same question without naming the document is not answered
-    assert not kb.ask("督导组一般几个人？").answers
+    assert not kb.ask("督导组一般配备几个干部？").answers
 
 
 # -- 8. the site: quoted terms and 指什么 -------------------------------------------------------------
