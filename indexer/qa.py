@@ -45,12 +45,13 @@ MIN_SCORE = 0.2
 # Below the evidence floor, the best sentence is still shown as 可能的答案 when it has this much
 # evidence and comes from a document the question names or a passage holding this share of the
 # question's weight.
-TENTATIVE_EVIDENCE, TENTATIVE_COVERAGE = 0.15, 0.45
+TENTATIVE_EVIDENCE, TENTATIVE_COVERAGE = 0.15, 0.4
 # A question word the index has never seen (工资 in a corpus without it) makes a weak match
 # suspicious: then the answer needs this much evidence.
 MIN_EVIDENCE_UNKNOWN = 0.45
 PAIR_FACTOR = 0.9
 SINGLE_CHAR_FACTOR = 0.4
+ARTICLE_CONTEXT = 0.8
 # A span whose numbers are not in the unit asked for (几天 answered in 元) keeps this share of its
 # answer-type credit.
 UNIT_MISS = 0.3
@@ -70,10 +71,10 @@ LEVEL_FACTOR = {"case": 0.95}
 NORMATIVE_TYPES = {"method": 0.85, "permission": 0.85}
 STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
 # Asked about a named document (按劳动合同法……), a passage of another document counts this much.
-UNNAMED_FACTOR = 0.7
+UNNAMED_FACTOR = 0.5
 # A question that names no place asks about the national rule: a local regulation restating it
 # (北京市实施《……》办法) counts this much.
-LOCAL_FACTOR = 0.8
+LOCAL_FACTOR = 0.7
 # A passage stating a number in the unit asked for (几天: 十五日) gains this share of its score;
 # and this many of the best passages of named documents are always read.
 PASSAGE_UNIT_BONUS = 0.25
@@ -101,6 +102,7 @@ class SentenceCandidate:
     matched: list         # (start, end) spans of matched question tokens
     answer_spans: list    # (start, end) spans that look like an answer of the question's type
     weights: dict = None  # question token -> its share of the question's (local) weight
+    key_held: bool = False  # the span (or the title) holds the question's most specific word
 
 
 def _group_weight(group, idf: dict[str, float]) -> float:
@@ -353,6 +355,8 @@ class QuestionAnswerer:
         core = question.core.replace(" ", "")
 
         unit_re = _unit_re(question.unit) if question.unit else None
+        # The most specific word of the question: a possible answer must at least say it.
+        key_group = max(range(len(groups)), key=lambda gi: global_w[gi]) if groups else None
 
         def score_span(first: int, last: int) -> SentenceCandidate:
             start, end = spans[first][0], spans[last][1]
@@ -389,8 +393,10 @@ class QuestionAnswerer:
                      + W_CUE * cue + W_NOVEL * min(1.0, novelty * 2))
             if end - start < 6:
                 score *= 0.7
+            key_held = key_group is not None and (
+                in_title[key_group] > 0 or any(present[i][key_group] for i in range(first, last + 1)))
             return SentenceCandidate(candidate, start, end, score, covered_global / total_global,
-                                     matched, answers, token_weight)
+                                     matched, answers, token_weight, key_held)
 
         out = [score_span(i, i) for i in range(n)]
         for i in range(n - 1):
@@ -399,8 +405,13 @@ class QuestionAnswerer:
                 pair.score *= PAIR_FACTOR
                 out.append(pair)
         passage_factor = 0.35 + 0.65 * candidate.score
+        # An article (第X条 with its 款 and 项) is one rule: the question's words in one of its items
+        # are evidence for the sentence stating the rule's consequence (处五千元以上五万元以下罚款).
+        context = ARTICLE_CONTEXT * candidate.coverage if str(candidate.passage[0]).startswith("art") else 0.0
         for item in out:
             item.score *= passage_factor
+            if context > item.evidence:
+                item.evidence = context
         return out
 
     # -- answers -----------------------------------------------------------------------------
@@ -454,7 +465,7 @@ class QuestionAnswerer:
         if not answers and chosen:
             best = chosen[0]
             if (best.evidence >= TENTATIVE_EVIDENCE and best.score >= MIN_SCORE
-                    and (best.candidate.named or best.candidate.coverage >= TENTATIVE_COVERAGE)):
+                    and (best.candidate.named or (best.key_held and best.candidate.coverage >= TENTATIVE_COVERAGE))):
                 answers = [self.render(question, best, tentative=True)]
         return answers, ranking
 

@@ -255,6 +255,12 @@ def test_out_of_scope_questions_are_refused(plain_kb, question):
     assert found.answers == () and found.message == "未找到明确答案"
 
 
+def test_a_possible_answer_must_say_the_question_s_key_word(tmp_path):
+    body = "第三十二条 督导组应当每周报告一次工作。\n第三十三条 学习培训的时间一般不少于40学时。\n"
+    kb = _kb(tmp_path, {"rules": ("督导组工作规定", body, {})})
+    assert kb.ask("巡回检查多久一次？").answers == ()
+
+
 def test_the_same_sentence_is_not_answered_twice(tmp_path):
     body = "督导组成员上岗前集中培训不少于三天。\n"
     kb = _kb(tmp_path, {"a": ("督导规定甲", body, {}), "b": ("督导规定乙", body, {})})
