@@ -27,7 +27,7 @@ from .orscore import top_or
 from .question import AnalyzedQuestion, repair_unknown
 from .search import STOPWORDS, best_passage
 from .search import _top as exhaustive_top
-from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
+from .sentences import ANSWER_PATTERNS, CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
 from .textnorm import fold_width
 
 MAX_ANSWER_CHARS = 120
@@ -355,8 +355,10 @@ class QuestionAnswerer:
         core = question.core.replace(" ", "")
 
         unit_re = _unit_re(question.unit) if question.unit else None
-        # The most specific word of the question: a possible answer must at least say it.
-        key_group = max(range(len(groups)), key=lambda gi: global_w[gi]) if groups else None
+        # The most specific word of the question the corpus knows: a possible answer must say it.
+        known = [gi for gi, g in enumerate(groups)
+                 if any(all(self.searcher.doc_frequency("content", t) for t in alt) for alt in g)]
+        key_group = max(known, key=lambda gi: global_w[gi]) if known else None
 
         def score_span(first: int, last: int) -> SentenceCandidate:
             start, end = spans[first][0], spans[last][1]
@@ -465,7 +467,10 @@ class QuestionAnswerer:
         if not answers and chosen:
             best = chosen[0]
             if (best.evidence >= TENTATIVE_EVIDENCE and best.score >= MIN_SCORE
-                    and (best.candidate.named or (best.key_held and best.candidate.coverage >= TENTATIVE_COVERAGE))):
+                    # it must at least look like an answer of the type asked for (a number, an organ, 不得)
+                    and (best.answer_spans or question.qtype not in ANSWER_PATTERNS)
+                    and (best.candidate.named
+                         or (best.key_held and not unknown and best.candidate.coverage >= TENTATIVE_COVERAGE))):
                 answers = [self.render(question, best, tentative=True)]
         return answers, ranking
 
@@ -600,8 +605,14 @@ def trim_span(text: str, start: int, end: int, matched: list, answers: list,
     return s, e, _strip_mark(text, mark)
 
 
+_ARTICLE_LABEL_RE = re.compile(r"第[〇零一二三四五六七八九十百千\d]+条[ 　]*")
+
+
 def _strip_mark(text: str, mark: tuple) -> tuple:
     s, e = mark
+    label = _ARTICLE_LABEL_RE.match(text, s)
+    if label and label.end() < e:
+        s = label.end()   # the article's number is the citation, not the answer
     while s < e and text[s] in " 　":
         s += 1
     while e > s and text[e - 1] in "，,、：:。；; 　":

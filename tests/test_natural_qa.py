@@ -261,6 +261,20 @@ def test_a_possible_answer_must_say_the_question_s_key_word(tmp_path):
     assert kb.ask("巡回检查多久一次？").answers == ()
 
 
+def test_a_named_document_without_the_key_word_gives_no_possible_answer(tmp_path):
+    body = "# 示例督导工作办法\n第十条 督导组的主要职责是：\n（一）了解情况；（二）督促检查。\n"
+    kb = _kb(tmp_path, {"banfa": ("示例督导工作办法", body, {}),
+                        "money": ("示例财务规定", "第一条 差旅费按照本单位规定报销。\n", {})})
+    assert kb.ask("督导工作办法里督导组的经费怎么解决？").answers == ()
+
+
+def test_the_article_number_is_not_marked_as_the_answer(tmp_path):
+    body = "第五条 督导组一般由3至5人组成。\n第六条 督导组成员应当具备下列条件。\n"
+    kb = _kb(tmp_path, {"banfa": ("示例督导工作办法", body, {})})
+    marked = _top(kb, "督导组一般由几人组成？").html.split("<mark>")[1].split("</mark>")[0]
+    assert "3至5人" in marked and not marked.startswith("第五条")
+
+
 def test_the_same_sentence_is_not_answered_twice(tmp_path):
     body = "督导组成员上岗前集中培训不少于三天。\n"
     kb = _kb(tmp_path, {"a": ("督导规定甲", body, {}), "b": ("督导规定乙", body, {})})
@@ -271,14 +285,14 @@ def test_the_same_sentence_is_not_answered_twice(tmp_path):
 def test_weak_evidence_from_a_named_document_is_a_labelled_possible_answer(tmp_path):
     body = "# 示例督导工作办法\n第七条 督导组由三至五人组成，组长由派出党委指定。\n第八条 督导组应当每周报告一次工作。\n"
     kb = _kb(tmp_path, {"banfa": ("示例督导工作办法", body, {}),
-                        "money": ("示例财务规定", "第一条 差旅费按照本单位规定报销。\n第二条 会议费实行定额管理。\n", {}),
-                        "meeting": ("示例会议制度", "第一条 会议由办公室负责记录。\n", {})})
-    found = kb.ask("督导工作办法里，督导组一般配备几个干部？")
+                        "money": ("示例财务规定", "第一条 差旅费按照本单位规定报销。\n第二条 会议费由秘书统一报销。\n", {}),
+                        "meeting": ("示例会议制度", "第一条 会议由办公室负责记录，干部轮流值班。\n", {})})
+    found = kb.ask("督导工作办法里，督导组一般配几个干部和秘书？")
     assert found.tentative and found.answers[0].tentative
     assert found.answers[0].doc_id == "banfa" and "三至五人" in found.answers[0].text
     assert found.to_dict()["message"].startswith("未找到明确答案")
     # the same question without naming the document is not answered
-    assert not kb.ask("督导组一般配备几个干部？").answers
+    assert not kb.ask("督导组一般配几个干部和秘书？").answers
 
 
 # -- 8. the site: quoted terms and 指什么 -------------------------------------------------------------

@@ -80,3 +80,38 @@ def test_api_ask_bad_parameters(client, query, status, words):
     response = client.get("/api/ask?q=" + query.replace("问", quote("问")))
     assert response.status_code == status
     assert words in response.get_json()["error"]
+
+
+def test_quoted_term_question_gets_an_answer_card(client):
+    html = client.get("/search?q=" + quote("分析评议阶段的“近年来”指什么")).get_data(as_text=True)
+    card = answer_card(html)
+    assert "党的十六大以来" in card
+
+
+def test_out_of_scope_question_says_nothing_in_the_corpus_relates(client):
+    html = client.get("/search?q=" + quote("今天天气怎么样")).get_data(as_text=True)
+    card = answer_card(html)
+    assert "未找到明确答案" in card and "没有与这个问题相关的文件" in card
+    assert "下面是相关度最高的检索结果" not in card
+
+
+def test_possible_answer_card_is_labelled(tmp_path):
+    from conftest import write_doc
+    from indexer import KnowledgeBase
+    root = tmp_path / "corpus"
+    law = {"level": "provincial", "doc_type": "办法", "issuer": "示例省委", "date": "2005-01-18"}
+    write_doc(root, "banfa.md", {"id": "banfa", "title": "示例督导工作办法", **law},
+              "第七条 督导组由三至五人组成，组长由派出党委指定。\n第八条 督导组应当每周报告一次工作。\n")
+    write_doc(root, "money.md", {"id": "money", "title": "示例财务规定", **law},
+              "第一条 差旅费按照本单位规定报销。\n第二条 会议费由秘书统一报销。\n")
+    write_doc(root, "meeting.md", {"id": "meeting", "title": "示例会议制度", **law},
+              "第一条 会议由办公室负责记录，干部轮流值班。\n")
+    kb = KnowledgeBase(root, tmp_path / "index")
+    kb.index()
+    app = create_app({"KB": kb, "TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance")})
+    html = app.test_client().get("/search?q=" + quote("督导工作办法里，督导组一般配几个干部和秘书？")).get_data(as_text=True)
+    card = answer_card(html)
+    assert "可能的答案" in card and "请阅读原文核对" in card and "三至五人" in card
+    # a definite answer's card says 问答
+    html = app.test_client().get("/search?q=" + quote("督导组一般由几人组成？")).get_data(as_text=True)
+    assert ">问答 <" in answer_card(html) and "请阅读原文核对" not in answer_card(html)
