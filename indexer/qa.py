@@ -27,7 +27,7 @@ from .orscore import top_or
 from .question import AnalyzedQuestion, repair_unknown
 from .search import STOPWORDS, best_passage
 from .search import _top as exhaustive_top
-from .sentences import ANSWER_PATTERNS, CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
+from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
 from .textnorm import fold_width
 
 MAX_ANSWER_CHARS = 120
@@ -55,6 +55,12 @@ ARTICLE_CONTEXT = 0.8
 # A span whose numbers are not in the unit asked for (几天 answered in 元) keeps this share of its
 # answer-type credit.
 UNIT_MISS = 0.3
+# Question types whose answer has a recognisable form (a number, a date, an organ, 不得/可以), and
+# the share of its evidence a sentence without such a form keeps.
+TYPED_EVIDENCE = frozenset({"quantity", "time", "permission", "actor"})
+UNTYPED_EVIDENCE = 0.7
+UNIT_MISS_EVIDENCE = 0.5
+UNIT_MISS_SCORE = 0.8
 # A question word in the document title names the subject: it says little about which sentence
 # answers (cap on its local IDF) and a sentence that leaves it out still speaks of it.
 TITLE_LOCAL, TITLE_CREDIT = 0.3, 1.0
@@ -103,6 +109,7 @@ class SentenceCandidate:
     answer_spans: list    # (start, end) spans that look like an answer of the question's type
     weights: dict = None  # question token -> its share of the question's (local) weight
     key_held: bool = False  # the span (or the title) holds the question's most specific word
+    typed: bool = False     # it holds an answer of the type (and unit) asked, where that has a form
 
 
 def _group_weight(group, idf: dict[str, float]) -> float:
@@ -377,11 +384,13 @@ class QuestionAnswerer:
             answers = [(s, e) for s, e in type_matches(question.qtype, folded, start, end)
                        if folded[s:e] not in core]
             type_score = TYPE_WEIGHT.get(question.qtype, 0.0) if answers else 0.0
+            typed = bool(answers)
             if unit_re is not None:
                 # asked for days (几天), a span in days answers; a sum of money does not
                 spans_any = answers + [(s, e) for s, e in type_matches("quantity", folded, start, end)
                                        if folded[s:e] not in core and (s, e) not in answers]
                 fitting = [(s, e) for s, e in spans_any if unit_re.search(folded[s:e])]
+                typed = bool(fitting)
                 if fitting:
                     answers, type_score = fitting, max(type_score, TYPE_WEIGHT["quantity"])
                 else:
@@ -397,8 +406,17 @@ class QuestionAnswerer:
                 score *= 0.7
             key_held = key_group is not None and (
                 in_title[key_group] > 0 or any(present[i][key_group] for i in range(first, last + 1)))
-            return SentenceCandidate(candidate, start, end, score, covered_global / total_global,
-                                     matched, answers, token_weight, key_held)
+            evidence = covered_global / total_global
+            if unit_re is not None and not typed:
+                evidence *= UNIT_MISS_EVIDENCE      # asked for a proportion, it gives months
+                score *= UNIT_MISS_SCORE
+            elif not typed and question.qtype in TYPED_EVIDENCE:
+                # asked how many days, who or whether: a sentence with no such thing in it is weak
+                # evidence however many question words it repeats
+                evidence *= UNTYPED_EVIDENCE
+            return SentenceCandidate(candidate, start, end, score, evidence,
+                                     matched, answers, token_weight, key_held,
+                                     typed or (unit_re is None and question.qtype not in TYPED_EVIDENCE))
 
         out = [score_span(i, i) for i in range(n)]
         for i in range(n - 1):
@@ -412,7 +430,7 @@ class QuestionAnswerer:
         context = ARTICLE_CONTEXT * candidate.coverage if str(candidate.passage[0]).startswith("art") else 0.0
         for item in out:
             item.score *= passage_factor
-            if context > item.evidence:
+            if item.typed and context > item.evidence:
                 item.evidence = context
         return out
 
@@ -467,8 +485,9 @@ class QuestionAnswerer:
         if not answers and chosen:
             best = chosen[0]
             if (best.evidence >= TENTATIVE_EVIDENCE and best.score >= MIN_SCORE
-                    # it must at least look like an answer of the type asked for (a number, an organ, 不得)
-                    and (best.answer_spans or question.qtype not in ANSWER_PATTERNS)
+                    # it must at least look like an answer of the type asked for (a number in the
+                    # unit asked, an organ, 不得)
+                    and best.typed
                     and (best.candidate.named
                          or (best.key_held and not unknown and best.candidate.coverage >= TENTATIVE_COVERAGE))):
                 answers = [self.render(question, best, tentative=True)]

@@ -14,7 +14,8 @@ _PERIOD_UNITS = r"(?:个工作日|工作日|小时|分钟|个月|周|天|日|年
 
 ANSWER_PATTERNS: dict[str, re.Pattern] = {
     "quantity": re.compile(
-        rf"{_NUM}\s*{_UNITS}|百分之{_NUM}|{_NUM}分之{_NUM}|\d+(?:\.\d+)?\s*[%％]|[\d]{{2,}}"),
+        # proportions first: 百分之一 is not 百 + 分
+        rf"百分之{_NUM}|{_NUM}分之{_NUM}|\d+(?:\.\d+)?\s*[%％]|{_NUM}\s*{_UNITS}|[\d]{{2,}}"),
     "time": re.compile(
         rf"\d{{2,4}}\s*年(?:\s*\d{{1,2}}\s*月)?(?:\s*\d{{1,2}}\s*[日号])?|[\d一二三四五六七八九十]{{1,3}}\s*月(?:上旬|中旬|下旬|底|初|份)?"
         rf"|\d{{1,2}}\s*[日号]|[上中下]旬|世纪|年代|{_NUM}\s*{_PERIOD_UNITS}(?:内|以内|之内|前|后|以上)?"

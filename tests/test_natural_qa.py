@@ -306,3 +306,29 @@ def test_weak_evidence_from_a_named_document_is_a_labelled_possible_answer(tmp_p
 ])
 def test_questions_with_quoted_terms_are_questions(text, expected):
     assert looks_like_question(text) is expected
+
+
+# -- near-domain questions on the sample corpus: the words are there, the answer is not ------------
+@pytest.mark.parametrize("question", [
+    "差旅费怎么报销？", "党费按什么比例交？", "党员每月交多少党费？", "用车怎么安排？", "督导组可以用公车吗？",
+])
+def test_near_domain_questions_are_refused(sample_kb, question):
+    found = sample_kb.ask(question)
+    assert found.answers == (), [a.text for a in found.answers]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("督导组成员可以接受宴请吗？", "不得接受被督导单位的宴请"),
+    ("督导组能不能直接向基层下达指令？", "不得直接向基层下达指令"),
+])
+def test_near_domain_questions_the_rules_do_answer_are_answered(sample_kb, question, expected):
+    found = sample_kb.ask(question)
+    assert found.answers and expected in found.answers[0].text and not found.tentative
+
+
+def test_a_sentence_without_the_unit_asked_is_weak_evidence(tmp_path):
+    body = "第三条 党员应当按月交纳党费。\n第四条 党费按照工资收入的百分之一交纳。\n"
+    kb = _kb(tmp_path, {"fee": ("党费收缴规定", body, {})})
+    assert "百分之一" in _top(kb, "党费按什么比例交？").text
+    kb2 = _kb(tmp_path / "two", {"fee": ("党费收缴规定", "第三条 党员应当按月交纳党费，累计6个月不交的要谈话。\n", {})})
+    assert kb2.ask("党费按什么比例交？").answers == ()
