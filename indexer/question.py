@@ -86,7 +86,8 @@ _CUE_RES = [(re.compile(pattern), words) for pattern, words in CUES]
 # must match to count fully: asked for the days, a sentence giving only an amount of money
 # (or a sub-total in hours when the total is asked) is no answer.
 UNIT_HINTS: list[tuple[str, str]] = [
-    (r"几周岁|多少周岁|几岁|多少岁|多大年龄|多大岁数|年龄|年满|满几", r"周岁|岁"),
+    (r"几周岁|多少周岁|几岁|多少岁|多大年龄|多大岁数|年龄|年满|满几|多大(?:才|就)?(?:可以|能|才能|算|得)|最早多大|多大以[上下]",
+     r"周岁|岁"),
     (r"多少个?工作日|几个工作日", r"工作日"),
     (r"几个月|多少个月", r"个月|月"),
     (r"几天|多少天|几日|多少日|几天内|多少天内", r"日|天|工作日"),
