@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from html import escape
 
@@ -25,17 +24,12 @@ from .analysis import TextAnalyzer
 from .answers import Answer
 from .orscore import top_or
 from .question import AnalyzedQuestion, repair_unknown
-from .search import STOPWORDS, best_passage
 from .search import _top as exhaustive_top
-from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_clauses, split_sentences, type_matches
+from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matches
 from .textnorm import fold_width
+from .coverage import SUBSTRING_FACTOR, group_share, group_weight, groups_present, literal_tokens
+from .trimming import MAX_ANSWER_CHARS, merge_spans, trim_span
 
-MAX_ANSWER_CHARS = 120
-# When trimming a long span, what a window of clauses gains (besides the share of the question's
-# weight it holds) for holding an answer-type match and for starting a sentence.
-TRIM_ANSWER, TRIM_SENTENCE_START = 0.3, 0.1
-# ... and for going on past the last question word (by at least this many characters).
-TRIM_AFTER, TRIM_AFTER_CHARS = 0.2, 4
 TOP_DOCS = 10
 TOP_PASSAGES = 6
 # An answer needs this share of the question's IDF weight in its sentence (or the document title)
@@ -50,7 +44,6 @@ TENTATIVE_EVIDENCE, TENTATIVE_COVERAGE = 0.15, 0.4
 # suspicious: then the answer needs this much evidence.
 MIN_EVIDENCE_UNKNOWN = 0.45
 PAIR_FACTOR = 0.9
-SINGLE_CHAR_FACTOR = 0.4
 ARTICLE_CONTEXT = 0.8
 # A span whose numbers are not in the unit asked for (几天 answered in 元) keeps this share of its
 # answer-type credit.
@@ -112,109 +105,6 @@ class SentenceCandidate:
     typed: bool = False     # it holds an answer of the type (and unit) asked, where that has a form
 
 
-def _group_weight(group, idf: dict[str, float]) -> float:
-    weight = max(sum(idf.get(t, 1.0) for t in alt) for alt in group)
-    if all(len(alt) == 1 and len(alt[0]) == 1 for alt in group):
-        # a one-character word (去, 给, 快, 打) is mostly grammar in a spoken question
-        weight *= SINGLE_CHAR_FACTOR
-    return weight
-
-
-def _group_in(group, terms, factors: dict | None = None) -> float:
-    """How much of *group* *terms* hold: 1 for the literal word, less for an expansion, else 0."""
-    best = 0.0
-    for alt in group:
-        if all(t in terms for t in alt):
-            best = max(best, (factors or {}).get(alt, 1.0))
-            if best >= 1.0:
-                break
-    return best
-
-
-def _group_in_string(group, term_string: str, factors: dict | None = None) -> float:
-    best = 0.0
-    for alt in group:
-        if all(f" {t} " in term_string for t in alt):
-            best = max(best, (factors or {}).get(alt, 1.0))
-    return best
-
-
-def _find_all(joined: str, needle: str, starts: list[int], every: bool = False) -> set[int]:
-    """Indexes of the joined strings (beginning at *starts*) that contain *needle*."""
-    found, at = set(), joined.find(needle)
-    while at != -1:
-        index = bisect_right(starts, at) - 1
-        found.add(index)
-        # the next string: a token occurs in a passage's term string at most once
-        at = joined.find(needle, starts[index + 1]) if index + 1 < len(starts) else -1
-    return found
-
-
-def _joined(strings: list[str]) -> tuple[str, list[int]]:
-    starts, position = [], 0
-    for s in strings:
-        starts.append(position)
-        position += len(s) + 1
-    return _SEP.join(strings), starts
-
-
-def _literal_tokens(tokens) -> list[str]:
-    """The tokens also looked for as plain text (a segmenter may cut the text elsewhere)."""
-    return [t for t in tokens if len(t) >= 2 and _CJK_RE.match(t)]
-
-
-def _groups_present(groups, term_strings: list[str], factors: dict | None = None,
-                    texts: list[str] | None = None) -> list[tuple[float, ...]]:
-    """Per passage term string (`` a b c ``), how much of each group it holds (:func:`_group_in_string`).
-
-    The strings are searched once, joined, for each token rather than once per passage. With
-    *texts* (the passages' text), a word of two or more characters that stands in the text but
-    not among its tokens (走一遍 in 重走一遍) counts for ``SUBSTRING_FACTOR``.
-    """
-    factors = factors or {}
-    tokens = {t for group in groups for alt in group for t in alt}
-    if any(_SEP in t for t in tokens):
-        return [tuple(_group_in_string(g, s, factors) for g in groups) for s in term_strings]
-    joined, starts = _joined(term_strings)
-    holding: dict[str, set[int]] = {t: _find_all(joined, f" {t} ", starts) for t in tokens}
-    loose = holding
-    if texts is not None:
-        literal = _literal_tokens(tokens)
-        if literal:
-            joined_text, text_starts = _joined(texts)
-            loose = dict(holding)
-            for t in literal:
-                loose[t] = holding[t] | _find_all(joined_text, t, text_starts)
-    empty = tuple(0.0 for _ in groups)
-    per_group = []
-    for group in groups:
-        held: dict[int, float] = {}
-        for alt in group:
-            if not alt:
-                continue
-            found = set.intersection(*(holding[t] for t in alt))
-            factor = factors.get(alt, 1.0)
-            for index in found:
-                if held.get(index, 0.0) < factor:
-                    held[index] = factor
-            if loose is not holding:
-                weaker = factor * SUBSTRING_FACTOR
-                for index in set.intersection(*(loose[t] for t in alt)) - found:
-                    if held.get(index, 0.0) < weaker:
-                        held[index] = weaker
-        per_group.append(held)
-    rows = [empty] * len(term_strings)
-    for index in set().union(*per_group):
-        rows[index] = tuple(held.get(index, 0.0) for held in per_group)
-    return rows
-
-
-_SEP = "\x00"
-_CJK_RE = re.compile(r"^[\u4e00-\u9fff]+$")
-# A question word found in a passage's text but not among its tokens counts this much.
-SUBSTRING_FACTOR = 0.8
-
-
 class QuestionAnswerer:
     """Answer analysed questions from a whoosh searcher (one per thread, like search)."""
 
@@ -254,7 +144,7 @@ class QuestionAnswerer:
         if not results and not named_results:
             return []
         named_set = {hit["meta"]["id"] for hit in named_results}
-        weights = [_group_weight(g, idf) for g in question.groups]
+        weights = [group_weight(g, idf) for g in question.groups]
         total = sum(weights) or 1.0
         out = []
         ranked = [(hit, True) for hit in named_results]
@@ -266,7 +156,7 @@ class QuestionAnswerer:
         for rank, (hit, is_named) in enumerate(ranked):
             meta = hit["meta"]
             title_terms = {t.text for t in self.analyzer.tokens(meta.get("title", ""), subwords=True)}
-            in_title = [_group_in(g, title_terms, factors) for g in question.groups]
+            in_title = [group_share(g, title_terms, factors) for g in question.groups]
             if is_named:
                 doc_score = (hit.score or 0.0) / (top_named or 1.0)
                 factor = 1.0
@@ -281,7 +171,7 @@ class QuestionAnswerer:
             passages = hit["passages"]
             # How much of each group each passage holds; most passages of a long law hold none,
             # and passages holding the same groups get the same coverage.
-            present = _groups_present(question.groups, [p[3] for p in passages], factors,
+            present = groups_present(question.groups, [p[3] for p in passages], factors,
                                       [p[2] for p in passages])
             by_row: dict = {}
             for passage, row in zip(passages, present):
@@ -325,16 +215,16 @@ class QuestionAnswerer:
         n = len(spans)
         title_terms = {t.text for t in self.analyzer.tokens(candidate.meta.get("title", ""), subwords=True)}
         factors = question.factors
-        in_title = [_group_in(g, title_terms, factors) for g in groups]
-        present = [[_group_in(g, terms, factors) for g in groups] for terms in sent_terms]
+        in_title = [group_share(g, title_terms, factors) for g in groups]
+        present = [[group_share(g, terms, factors) for g in groups] for terms in sent_terms]
         for i, (s, e) in enumerate(spans):
             sentence = folded[s:e]
             for gi, group in enumerate(groups):
                 if present[i][gi] < SUBSTRING_FACTOR:
                     for alt in group:
-                        if alt and all(t in sentence for t in _literal_tokens(alt)) and len(_literal_tokens(alt)) == len(alt):
+                        if alt and all(t in sentence for t in literal_tokens(alt)) and len(literal_tokens(alt)) == len(alt):
                             present[i][gi] = max(present[i][gi], factors.get(alt, 1.0) * SUBSTRING_FACTOR)
-        global_w = [_group_weight(g, idf) for g in groups]
+        global_w = [group_weight(g, idf) for g in groups]
         local_w = []
         for gi, weight in enumerate(global_w):
             count = sum(1 for row in present if row[gi])
@@ -397,7 +287,7 @@ class QuestionAnswerer:
                     type_score *= UNIT_MISS
             if question.qtype == "reason" and CONSEQUENCE_RE.match(text[spans[first][0]:spans[first][1]]):
                 type_score *= 0.3   # the cause is in the sentence before
-            matched_chars = sum(e - s for s, e in _merge(matched))
+            matched_chars = sum(e - s for s, e in merge_spans(matched))
             novelty = 1.0 - matched_chars / max(1, end - start)
             cue = 1.0 if question.cues and any(c in span_text for c in question.cues) else 0.0
             score = (W_LOCAL * covered_local / total_local + W_BIGRAM * bigram + W_TYPE * type_score
@@ -553,116 +443,3 @@ def _unit_re(unit: str) -> re.Pattern:
 
 
 _GLUE_CHARS = set("的了吗呢是有在和与及或等之一个这那什么怎如何哪谁几多少")
-
-
-def _merge(spans):
-    merged = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return merged
-
-
-def trim_span(text: str, start: int, end: int, matched: list, answers: list,
-              weights: dict | None = None) -> tuple[int, int, tuple]:
-    """Return ``(start, end, (mark_start, mark_end))``: at most 120 characters, clause-wise.
-
-    A longer span is cut to the run of whole clauses that holds the most question weight (each
-    question word counted once, so a repeated subject does not pull the window), an answer-type
-    match and, other things equal, starts a sentence. The marked clause is the one holding the
-    answer-type match closest to the matched question words, or the one with most of them.
-    """
-    clauses = split_clauses(text, start, end)
-    if not clauses:
-        return start, end, (start, end)
-    weights = weights or {}
-
-    def word_weight(s, e):
-        words = {fold_width(text[ms:me]) for ms, me in matched if s <= ms and me <= e}
-        return sum(weights.get(w, 1.0 / max(1, len(matched))) for w in words)
-
-    s, e = start, end
-    # The answer usually follows the question's words (……的期限为十五日): a window that stops
-    # at the last of them cuts the answer off.
-    last_word = max((me for ms, me in matched if start <= ms and me <= end), default=None)
-    if end - start > MAX_ANSWER_CHARS:
-        best = None
-        for i in range(len(clauses)):
-            for j in range(i, len(clauses)):
-                ws, we = clauses[i][0], clauses[j][1]
-                if we - ws > MAX_ANSWER_CHARS:
-                    if j > i:
-                        break
-                    we = ws + MAX_ANSWER_CHARS
-                score = word_weight(ws, we)
-                if any(ws <= a and b <= we for a, b in answers):
-                    score += TRIM_ANSWER
-                if ws == start or text[ws - 1] in "。！？!?；;\n":
-                    score += TRIM_SENTENCE_START
-                if last_word is not None and ws < last_word and we > last_word + TRIM_AFTER_CHARS:
-                    score += TRIM_AFTER
-                if best is None or score > best[0] + 1e-9:
-                    best = (score, ws, we)
-                if we - ws >= MAX_ANSWER_CHARS:
-                    break
-        _, s, e = best
-    inside = [m for m in matched if s <= m[0] and m[1] <= e]
-    centre = (sum((a + b) / 2 for a, b in inside) / len(inside)) if inside else None
-    in_window = [a for a in answers if s <= a[0] and a[1] <= e]
-    parts = [(max(cs, s), min(ce, e)) for cs, ce in clauses if cs < e and ce > s]
-    mark = None
-    if in_window:
-        best_answer = min(in_window, key=lambda a: abs((a[0] + a[1]) / 2 - centre) if centre is not None else a[0])
-        mark = next(((cs, ce) for cs, ce in parts if cs <= best_answer[0] < ce), None)
-    if mark is None:
-        if e - s == end - start and (end - start <= MAX_ANSWER_CHARS):
-            mark = (s, e)
-        else:
-            mark = max(parts, key=lambda p: (word_weight(*p), -p[0]))
-    return s, e, _strip_mark(text, mark)
-
-
-_ARTICLE_LABEL_RE = re.compile(r"第[〇零一二三四五六七八九十百千\d]+条[ 　]*")
-
-
-def _strip_mark(text: str, mark: tuple) -> tuple:
-    s, e = mark
-    label = _ARTICLE_LABEL_RE.match(text, s)
-    if label and label.end() < e:
-        s = label.end()   # the article's number is the citation, not the answer
-    while s < e and text[s] in " 　":
-        s += 1
-    while e > s and text[e - 1] in "，,、：:。；; 　":
-        e -= 1
-    return (s, e)
-
-
-def baseline_answer(searcher, analyzer: TextAnalyzer, compiler, question: str):
-    """The plain baseline: the most overlapping sentence of the top BM25 passage.
-
-    Returns ``(doc_id, passage_text, sentence)`` or None.
-    """
-    from .query import ParsedQuery
-    tokens = [t for t in analyzer.terms(question) if t not in STOPWORDS]
-    compiled = compiler.compile(ParsedQuery(text=question, words=question.split()))
-    if not compiled.required:
-        return None
-    results = searcher.search(compiled.loose(), limit=1)
-    if not results:
-        return None
-    hit = results[0]
-    weights = {t: searcher.idf("content", t) for g in compiled.groups for alt in g for t in alt}
-    passage = best_passage(hit["passages"], compiled.groups, weights)
-    if passage is None:
-        return None
-    text = passage[2]
-    wanted = set(tokens)
-    best, best_overlap = None, -1
-    for s, e in split_sentences(text):
-        overlap = len(wanted & {t.text for t in analyzer.tokens(text[s:e])})
-        if overlap > best_overlap:
-            best, best_overlap = text[s:e], overlap
-    return hit["meta"]["id"], passage, best or ""
-

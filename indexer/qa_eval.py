@@ -24,7 +24,8 @@ import yaml
 
 from .errors import PolicyKBError, QueryError
 from .kb import KnowledgeBase
-from .qa import QuestionAnswerer, baseline_answer
+from .baseline import baseline_answer
+from .qa import QuestionAnswerer
 from .question import TYPE_LABELS, analyze_question
 from .search import QueryCompiler
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from whoosh import query as Q
 
-from indexer import orscore, qa, search
+from indexer import coverage, orscore, qa, search
 from indexer.question import analyze_question, repair_unknown
 from indexer.search import QueryCompiler, filter_query
 from indexer.query import Filters
@@ -129,8 +129,8 @@ def test_group_presence_matches_per_passage_test(sample_kb, text):
     searcher = sample_kb.searcher()
     for docnum in list(searcher.document_numbers())[:40]:
         strings = [p[3] for p in searcher.stored_fields(docnum)["passages"]]
-        assert qa._groups_present(question.groups, strings) == \
-            [tuple(qa._group_in_string(g, s) for g in question.groups) for s in strings]
+        assert coverage.groups_present(question.groups, strings) == \
+            [tuple(coverage.group_in_string(g, s) for g in question.groups) for s in strings]
 
 
 def test_unsupported_shapes_are_ranked_exhaustively_too(sample_kb, monkeypatch):

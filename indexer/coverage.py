@@ -1,0 +1,116 @@
+"""How much of a question's key words a passage or sentence holds.
+
+A key-word *group* is a tuple of alternatives (the word, its alias's full names, its official
+wording), each a tuple of tokens that must all be present; ``factors`` says how much an
+alternative counts when found instead of the word itself.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+# A one-character word (去, 给, 快, 打) is mostly grammar in a spoken question.
+SINGLE_CHAR_FACTOR = 0.4
+
+
+def group_weight(group, idf: dict[str, float]) -> float:
+    weight = max(sum(idf.get(t, 1.0) for t in alt) for alt in group)
+    if all(len(alt) == 1 and len(alt[0]) == 1 for alt in group):
+        # a one-character word (去, 给, 快, 打) is mostly grammar in a spoken question
+        weight *= SINGLE_CHAR_FACTOR
+    return weight
+
+
+def group_share(group, terms, factors: dict | None = None) -> float:
+    """How much of *group* *terms* hold: 1 for the literal word, less for an expansion, else 0."""
+    best = 0.0
+    for alt in group:
+        if all(t in terms for t in alt):
+            best = max(best, (factors or {}).get(alt, 1.0))
+            if best >= 1.0:
+                break
+    return best
+
+
+def group_in_string(group, term_string: str, factors: dict | None = None) -> float:
+    best = 0.0
+    for alt in group:
+        if all(f" {t} " in term_string for t in alt):
+            best = max(best, (factors or {}).get(alt, 1.0))
+    return best
+
+
+def _find_all(joined: str, needle: str, starts: list[int], every: bool = False) -> set[int]:
+    """Indexes of the joined strings (beginning at *starts*) that contain *needle*."""
+    found, at = set(), joined.find(needle)
+    while at != -1:
+        index = bisect_right(starts, at) - 1
+        found.add(index)
+        # the next string: a token occurs in a passage's term string at most once
+        at = joined.find(needle, starts[index + 1]) if index + 1 < len(starts) else -1
+    return found
+
+
+def _joined(strings: list[str]) -> tuple[str, list[int]]:
+    starts, position = [], 0
+    for s in strings:
+        starts.append(position)
+        position += len(s) + 1
+    return _SEP.join(strings), starts
+
+
+def literal_tokens(tokens) -> list[str]:
+    """The tokens also looked for as plain text (a segmenter may cut the text elsewhere)."""
+    return [t for t in tokens if len(t) >= 2 and _CJK_RE.match(t)]
+
+
+def groups_present(groups, term_strings: list[str], factors: dict | None = None,
+                    texts: list[str] | None = None) -> list[tuple[float, ...]]:
+    """Per passage term string (`` a b c ``), how much of each group it holds (:func:`group_in_string`).
+
+    The strings are searched once, joined, for each token rather than once per passage. With
+    *texts* (the passages' text), a word of two or more characters that stands in the text but
+    not among its tokens (走一遍 in 重走一遍) counts for ``SUBSTRING_FACTOR``.
+    """
+    factors = factors or {}
+    tokens = {t for group in groups for alt in group for t in alt}
+    if any(_SEP in t for t in tokens):
+        return [tuple(group_in_string(g, s, factors) for g in groups) for s in term_strings]
+    joined, starts = _joined(term_strings)
+    holding: dict[str, set[int]] = {t: _find_all(joined, f" {t} ", starts) for t in tokens}
+    loose = holding
+    if texts is not None:
+        literal = literal_tokens(tokens)
+        if literal:
+            joined_text, text_starts = _joined(texts)
+            loose = dict(holding)
+            for t in literal:
+                loose[t] = holding[t] | _find_all(joined_text, t, text_starts)
+    empty = tuple(0.0 for _ in groups)
+    per_group = []
+    for group in groups:
+        held: dict[int, float] = {}
+        for alt in group:
+            if not alt:
+                continue
+            found = set.intersection(*(holding[t] for t in alt))
+            factor = factors.get(alt, 1.0)
+            for index in found:
+                if held.get(index, 0.0) < factor:
+                    held[index] = factor
+            if loose is not holding:
+                weaker = factor * SUBSTRING_FACTOR
+                for index in set.intersection(*(loose[t] for t in alt)) - found:
+                    if held.get(index, 0.0) < weaker:
+                        held[index] = weaker
+        per_group.append(held)
+    rows = [empty] * len(term_strings)
+    for index in set().union(*per_group):
+        rows[index] = tuple(held.get(index, 0.0) for held in per_group)
+    return rows
+
+
+_SEP = "\x00"
+_CJK_RE = re.compile(r"^[\u4e00-\u9fff]+$")
+# A question word found in a passage's text but not among its tokens counts this much.
+SUBSTRING_FACTOR = 0.8
