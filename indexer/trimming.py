@@ -72,7 +72,13 @@ def trim_span(text: str, start: int, end: int, matched: list, answers: list,
                     break
         _, s, e = best
     inside = [m for m in matched if s <= m[0] and m[1] <= e]
-    centre = (sum((a + b) / 2 for a, b in inside) / len(inside)) if inside else None
+    # the centre of the question's words, each weighted by how much it says (a subject every
+    # sentence repeats, 督导组, pulls the mark less than the word asked about, 组长)
+    centre = None
+    if inside:
+        weighted = [(weights.get(fold_width(text[a:b]), 1.0 / len(inside)), (a + b) / 2) for a, b in inside]
+        total = sum(w for w, _ in weighted)
+        centre = (sum(w * c for w, c in weighted) / total) if total > 0 else sum(c for _, c in weighted) / len(weighted)
     in_window = [a for a in answers if s <= a[0] and a[1] <= e]
     parts = [(max(cs, s), min(ce, e)) for cs, ce in clauses if cs < e and ce > s]
     mark = None
