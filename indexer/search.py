@@ -23,6 +23,10 @@ STOPWORDS = frozenset("""的 了 地 得 着 吗 呢 吧 啊 呀 么 嘛 请问 
 多少 几 是否 是 有 在 和 与 及 或 或者 等 之 一下 我 我们 你 您 这 那 这个 那个 个 吧 还 就 都 也
 又 被 把 对 对于 关于 应该""".split())
 
+# Stopwords that count after a number: without 个 the query 3个月 asked for "3 月" side by side
+# and found nothing, since the text says 3 个 月.
+MEASURE_WORDS = frozenset({"个"})
+
 FACET_FIELDS = ("level", "doc_type", "issuer", "year", "tags", "status")
 NOTICE_PARTIAL = "没有同时包含全部检索词的文档，以下是只包含部分检索词的结果。"
 _NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
@@ -60,6 +64,13 @@ class CompiledQuery:
         if self.excluded:
             return Q.AndNot(base, Q.Or(self.excluded))
         return base
+
+
+def _meaningful(tokens: list[str]) -> list[str]:
+    """Drop the stopwords from *tokens*, except a measure word right after a number (3个月)."""
+    kept = [t for i, t in enumerate(tokens)
+            if t not in STOPWORDS or (t in MEASURE_WORDS and i > 0 and _NUMBER_RE.match(tokens[i - 1]))]
+    return kept or tokens
 
 
 def _term(token: str, fields=("title", "content")):
@@ -156,16 +167,20 @@ class QueryCompiler:
                 compiled.required.append(Q.Or([a for a in alternatives if a is not None]))
                 continue
             tokens = self.analyzer.terms(piece)
-            meaningful = [t for t in tokens if t not in STOPWORDS] or tokens
+            meaningful = _meaningful(tokens)
             compiled.highlight.update(meaningful)
             i = 0
             while i < len(meaningful):
                 token = meaningful[i]
                 # A number binds to its unit: 8学时 must not match 32学时 plus a stray 8.
                 if _NUMBER_RE.match(token) and i + 1 < len(meaningful) and not _NUMBER_RE.match(meaningful[i + 1]):
-                    compiled.required.append(_phrase([token, meaningful[i + 1]]))
-                    compiled.groups.append([{token, meaningful[i + 1]}])
-                    i += 2
+                    # A measure word stays between them: 3个月 is the phrase 3 个 月.
+                    size = 3 if (meaningful[i + 1] in MEASURE_WORDS and i + 2 < len(meaningful)
+                                 and not _NUMBER_RE.match(meaningful[i + 2])) else 2
+                    bound = meaningful[i:i + size]
+                    compiled.required.append(_phrase(bound))
+                    compiled.groups.append([set(bound)])
+                    i += size
                     continue
                 compiled.required.append(_term(token))
                 compiled.groups.append([{token}])
