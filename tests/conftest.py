@@ -73,6 +73,26 @@ def tiny_kb(tiny_corpus, tmp_path) -> KnowledgeBase:
     return kb
 
 
+@pytest.fixture(scope="session")
+def units_kb(tmp_path_factory):
+    """Documents with the same unit and different numbers (each also holds the other's number),
+    and one with measure words (3个月, 5个工作日): for search and Q&A tests of number binding."""
+    tmp = tmp_path_factory.mktemp("units")
+    root = tmp / "corpus"
+    write_doc(root, "eight.md", {"id": "eight", "title": "关于党员集体学习的通知", "level": "group",
+                                 "date": "2005-03-01"},
+              "党员每月集体学习不少于8学时。\n第32期培训班的学员另行安排。\n")
+    write_doc(root, "thirty-two.md", {"id": "thirty-two", "title": "关于干部集中培训的通知", "level": "group",
+                                      "date": "2005-04-01"},
+              "领导干部集中培训不少于32学时。\n培训于每年8月举行。\n")
+    write_doc(root, "months.md", {"id": "months", "title": "关于督导报告的规定", "level": "group",
+                                  "date": "2005-05-01"},
+              "集中学习教育时间不少于3个月。\n每个阶段结束后5个工作日内提交阶段督导报告。\n")
+    kb = KnowledgeBase(root, tmp / "index")
+    kb.index()
+    return kb
+
+
 def copy_corpus(dst: Path) -> Path:
     shutil.copytree(SAMPLE_CORPUS, dst)
     return dst

@@ -8,22 +8,6 @@ from indexer import KnowledgeBase
 from conftest import write_doc
 
 
-@pytest.fixture(scope="module")
-def units_kb(tmp_path_factory):
-    """Two documents with the same unit and different numbers; each also holds the other's number."""
-    tmp = tmp_path_factory.mktemp("qa-units")
-    root = tmp / "corpus"
-    write_doc(root, "eight.md", {"id": "eight", "title": "关于党员集体学习的通知", "level": "group",
-                                 "date": "2005-03-01"},
-              "党员每月集体学习不少于8学时。\n第32期培训班的学员另行安排。\n")
-    write_doc(root, "thirty-two.md", {"id": "thirty-two", "title": "关于干部集中培训的通知", "level": "group",
-                                      "date": "2005-04-01"},
-              "领导干部集中培训不少于32学时。\n培训于每年8月举行。\n")
-    kb = KnowledgeBase(root, tmp / "index")
-    kb.index()
-    return kb
-
-
 @pytest.mark.parametrize("question, doc_id, number", [
     ("集体学习不少于8学时吗？", "eight", "8学时"),
     ("8学时", "eight", "8学时"),

@@ -178,26 +178,6 @@ def test_excluded_word_is_excluded_whatever_the_file_order(tmp_path):
     assert [h.id for h in kb.search("学习培训 -补课").hits] == ["c"]
 
 
-@pytest.fixture(scope="module")
-def units_kb(tmp_path_factory):
-    """Two documents with the same unit and different numbers; each also holds the other's number."""
-    from conftest import write_doc
-    tmp = tmp_path_factory.mktemp("units")
-    root = tmp / "corpus"
-    write_doc(root, "eight.md", {"id": "eight", "title": "关于党员集体学习的通知", "level": "group",
-                                 "date": "2005-03-01"},
-              "党员每月集体学习不少于8学时。\n第32期培训班的学员另行安排。\n")
-    write_doc(root, "thirty-two.md", {"id": "thirty-two", "title": "关于干部集中培训的通知", "level": "group",
-                                      "date": "2005-04-01"},
-              "领导干部集中培训不少于32学时。\n培训于每年8月举行。\n")
-    write_doc(root, "months.md", {"id": "months", "title": "关于督导报告的规定", "level": "group",
-                                  "date": "2005-05-01"},
-              "集中学习教育时间不少于3个月。\n每个阶段结束后5个工作日内提交阶段督导报告。\n")
-    kb = KnowledgeBase(root, tmp / "index")
-    kb.index()
-    return kb
-
-
 @pytest.mark.parametrize("query, expected", [("8学时", ["eight"]), ("32学时", ["thirty-two"])])
 def test_number_is_bound_to_its_unit_even_when_the_number_occurs_elsewhere(units_kb, query, expected):
     assert [h.id for h in units_kb.search(query).hits] == expected
