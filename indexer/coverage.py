@@ -22,21 +22,36 @@ def group_weight(group, idf: dict[str, float]) -> float:
 
 
 def group_share(group, terms, factors: dict | None = None) -> float:
-    """How much of *group* *terms* hold: 1 for the literal word, less for an expansion, else 0."""
+    """How much of *group* *terms* hold: 1 for the literal word, less for an expansion, else 0.
+
+    A phrase of several words found in part (汇报 of 汇报上去) counts for its share of the words
+    times ``PARTIAL_FACTOR``.
+    """
     best = 0.0
     for alt in group:
-        if all(t in terms for t in alt):
-            best = max(best, (factors or {}).get(alt, 1.0))
-            if best >= 1.0:
-                break
+        held = sum(1 for t in alt if t in terms)
+        if not held:
+            continue
+        factor = (factors or {}).get(alt, 1.0)
+        if held < len(alt):
+            factor *= PARTIAL_FACTOR * held / len(alt)
+        best = max(best, factor)
+        if best >= 1.0:
+            break
     return best
 
 
 def group_in_string(group, term_string: str, factors: dict | None = None) -> float:
+    """:func:`group_share` for a passage's term string (`` a b c ``)."""
     best = 0.0
     for alt in group:
-        if all(f" {t} " in term_string for t in alt):
-            best = max(best, (factors or {}).get(alt, 1.0))
+        held = sum(1 for t in alt if f" {t} " in term_string)
+        if not held:
+            continue
+        factor = (factors or {}).get(alt, 1.0)
+        if held < len(alt):
+            factor *= PARTIAL_FACTOR * held / len(alt)
+        best = max(best, factor)
     return best
 
 
@@ -98,6 +113,16 @@ def groups_present(groups, term_strings: list[str], factors: dict | None = None,
             for index in found:
                 if held.get(index, 0.0) < factor:
                     held[index] = factor
+            if len(alt) > 1:
+                # a phrase found in part (汇报 of 汇报上去): its share of the words, discounted
+                counts: dict[int, int] = {}
+                for t in alt:
+                    for index in holding[t]:
+                        counts[index] = counts.get(index, 0) + 1
+                for index, count in counts.items():
+                    part = factor * PARTIAL_FACTOR * count / len(alt)
+                    if count < len(alt) and held.get(index, 0.0) < part:
+                        held[index] = part
             if loose is not holding:
                 weaker = factor * SUBSTRING_FACTOR
                 for index in set.intersection(*(loose[t] for t in alt)) - found:
@@ -114,3 +139,5 @@ _SEP = "\x00"
 _CJK_RE = re.compile(r"^[\u4e00-\u9fff]+$")
 # A question word found in a passage's text but not among its tokens counts this much.
 SUBSTRING_FACTOR = 0.8
+# A phrase of several words found in part counts this much per share of its words.
+PARTIAL_FACTOR = 0.5

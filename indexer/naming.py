@@ -30,7 +30,8 @@ MIN_NAMED_PART = 3
 # Words that stand before or after a mention and belong to it as a phrase (按……规定).
 _LEAD_RE = re.compile(r"(?:(?:按照|依照|依据|根据|按|依|据|照|看|对照|关于)?(?:(?:19|20)\d\d年?(?:修订|修正|版|颁布)?的?)"
                       r"|按照|依照|依据|根据|按|依|据|照|看|对照|关于)$")
-_TRAIL_RE = re.compile(r"^(?:的规定|的要求|规定的|规定|要求|里面|里头|里|中|上|当中|第[〇零一二三四五六七八九十百千\d]+条)")
+_TRAIL_RE = re.compile(r"^(?:(?:里面|里头|当中|里|中|上)?(?:明确|有)?(?:的规定|的要求|规定的|规定了|规定|要求|说的|说|讲的|讲|写的|写着|写|定的)"
+                       r"|里面|里头|当中|里|中|上|第[〇零一二三四五六七八九十百千\d]+条)")
 
 
 def normalize_title(title: str) -> str:

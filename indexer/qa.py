@@ -27,6 +27,7 @@ from .question import AnalyzedQuestion, repair_unknown
 from .search import _top as exhaustive_top
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matches
 from .textnorm import fold_width
+from .background import specificity
 from .coverage import SUBSTRING_FACTOR, group_share, group_weight, groups_present, literal_tokens
 from .trimming import MAX_ANSWER_CHARS, merge_spans, trim_span
 
@@ -77,6 +78,8 @@ LOCAL_FACTOR = 0.7
 # A passage stating a number in the unit asked for (几天: 十五日) gains this share of its score;
 # and this many of the best passages of named documents are always read.
 PASSAGE_UNIT_BONUS = 0.25
+# A word in 1/CORPUS_SHARE of the documents or more keeps its full weight however everyday it is.
+CORPUS_SHARE = 5.0
 NAMED_PASSAGES = 3
 
 
@@ -114,7 +117,12 @@ class QuestionAnswerer:
 
     # -- retrieval ---------------------------------------------------------------------------
     def idf(self, question: AnalyzedQuestion) -> dict[str, float]:
-        return {t: self.searcher.idf("content", t) for t in question.tokens}
+        # the corpus idf of each word, less for words common in everyday Chinese (background.py)
+        # ... unless the corpus itself uses the word widely (工作, 阶段 in Party documents)
+        total = max(1, self.searcher.doc_count())
+        return {t: self.searcher.idf("content", t)
+                * max(specificity(t), min(1.0, CORPUS_SHARE * self.searcher.doc_frequency("content", t) / total))
+                for t in question.tokens}
 
     def _top_documents(self, question: AnalyzedQuestion, top_docs: int, doc_filter=None):
         # whoosh's BM25F top documents and scores, from cached postings (orscore.py; exhaustive,
@@ -326,7 +334,7 @@ class QuestionAnswerer:
 
     # -- answers -----------------------------------------------------------------------------
     def answer(self, question: AnalyzedQuestion, doc_filter=None, limit: int = 3,
-               top_passages: int = TOP_PASSAGES) -> tuple[list[Answer], list[PassageCandidate]]:
+               top_passages: int | None = None) -> tuple[list[Answer], list[PassageCandidate]]:
         """Return up to *limit* answers and the passage ranking they came from."""
         reader = self.searcher.reader()
         question = repair_unknown(
@@ -338,7 +346,7 @@ class QuestionAnswerer:
         idf = self.idf(question)
         candidates = self.passages(question, idf, doc_filter)
         best_score = candidates[0].score if candidates else 0.0
-        pool = [c for c in candidates[:top_passages] if c.score >= 0.3 * best_score]
+        pool = [c for c in candidates[:top_passages or TOP_PASSAGES] if c.score >= 0.3 * best_score]
         # The question named these documents: read their best passages even when others
         # match the remaining words better.
         pool += [c for c in candidates if c.named and c.score > 0][:NAMED_PASSAGES]
@@ -377,7 +385,7 @@ class QuestionAnswerer:
             if (best.evidence >= TENTATIVE_EVIDENCE and best.score >= MIN_SCORE
                     # it must at least look like an answer of the type asked for (a number in the
                     # unit asked, an organ, 不得)
-                    and best.typed
+                    and best.typed and (question.qtype in TYPED_EVIDENCE or bool(question.unit))
                     and (best.candidate.named
                          or (best.key_held and not unknown and best.candidate.coverage >= TENTATIVE_COVERAGE))):
                 answers = [self.render(question, best, tentative=True)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import KnowledgeBase
+from indexer import KnowledgeBase, coverage
 from indexer.errors import CorpusError
 from indexer.naming import TitleIndex
 from indexer.question import looks_like_question
@@ -332,3 +332,51 @@ def test_a_sentence_without_the_unit_asked_is_weak_evidence(tmp_path):
     assert "百分之一" in _top(kb, "党费按什么比例交？").text
     kb2 = _kb(tmp_path / "two", {"fee": ("党费收缴规定", "第三条 党员应当按月交纳党费，累计6个月不交的要谈话。\n", {})})
     assert kb2.ask("党费按什么比例交？").answers == ()
+
+
+# -- everyday words weigh less than the words rules use (background.py) ----------------------------
+def _filler_docs(count: int = 12) -> dict:
+    # documents that share no word with the questions, so that a test corpus has a realistic
+    # spread of document frequencies (in a 3-document corpus every word is "widely used")
+    return {f"f{i}": (f"示例管理制度{i}", f"第一条 本制度第{i}项规定由办公室负责解释。\n第二条 本制度自印发之日起施行。\n", {})
+            for i in range(count)}
+
+
+def test_everyday_words_of_a_story_do_not_outweigh_the_term_asked_about(tmp_path):
+    # The story (朋友一直不还钱) shares three everyday words with the wrong rule; the rule on
+    # 诉讼时效 shares only the term. Everyday words are common in general Chinese and count less.
+    kb = _kb(tmp_path, {
+        **_filler_docs(),
+        "civil": ("示例民事规定", "第一条 向人民法院请求保护民事权利的诉讼时效期间为三年。\n", {}),
+        "loan": ("示例借款须知", "第一条 朋友之间借给对方的钱一直没有约定期限的，出借人可以随时催告，给予对方三十日的准备时间。\n", {}),
+    })
+    top = _top(kb, "朋友一直不还钱，诉讼时效是几年？")
+    assert top.doc_id == "civil" and "三年" in top.text
+
+
+def test_a_word_the_corpus_uses_widely_keeps_its_weight(tmp_path):
+    # 工作 and 基础 are everyday words, but these documents use them throughout: they still decide.
+    docs = {f"d{i}": (f"示例制度{i}", f"第一条 本单位的工作由领导小组统一安排，第{i}项工作按计划推进。\n", {}) for i in range(3)}
+    docs["rule"] = ("示例联系点制度", "第一条 联系点的选择应当兼顾先进和后进，不宜都选工作基础好的单位。\n"
+                                      "第二条 联系点由领导干部自行确定，报领导小组备案。\n", {})
+    kb = _kb(tmp_path, docs)
+    top = _top(kb, "联系点能不能都选工作基础好的单位？")
+    assert top.doc_id == "rule" and "不宜都选" in top.text
+
+
+def test_a_phrase_found_in_part_counts_for_its_share():
+    # 汇报上去 (two words) where a passage says only 汇报: part of the phrase, not nothing
+    group = ((("汇报", "上去"),))
+    held = coverage.groups_present([group, (("督导组",),)], [" 督导组 及时 汇报 ", " 督导组 及时 处理 "])
+    assert 0 < held[0][0] < 1 and held[1][0] == 0
+    assert coverage.group_share(group, {"汇报"}) == held[0][0] == coverage.group_in_string(group, " 汇报 ")
+
+
+def test_words_after_a_named_document_belong_to_the_mention(tmp_path):
+    # 里规定的 is part of naming the law, not a key word: the rule that merely says 规定 does not win.
+    body = ("第十二条 每年6月5日为环境日。\n"
+            "第三十条 违反本法环境保护规定的，按日连续处罚，并依照有关规定公告。\n")
+    kb = _kb(tmp_path, {"env": ("示例环境保护法", body, {})})
+    top = _top(kb, "环境保护法里规定的环境日是哪天？")
+    assert "6月5日" in top.text
+

@@ -1,0 +1,76 @@
+"""How specific a word is in everyday Chinese: a background weight for question words.
+
+A spoken question carries everyday words (放在, 搞, 心里, 有些, 朋友, 一直) that official text
+rarely uses. In the corpus they are rare, so their idf is high and they outweigh the words that
+matter, although no rule will ever say them. jieba's dictionary counts how often each word occurs
+in general text (about 60 million words); a word that is common there says little about which rule
+is meant. ``specificity`` turns that count into a factor between ``FLOOR`` and 1 for the word's
+weight: words common in general text count less, rare and unknown words (诉讼时效, 督导组, 差旅费)
+count fully. It is a property of the language, not of any corpus or question set.
+"""
+from __future__ import annotations
+
+import math
+import os
+import threading
+
+# general-text idf (log of total count / the word's count) at or below LOW gets FLOOR, at or
+# above HIGH the full weight; linear in between. ~LOW: 什么/可以/时候; ~HIGH: words seen ~1,000 times.
+LOW = 7.0
+HIGH = 11.0
+FLOOR = 0.25
+
+_lock = threading.Lock()
+_table: dict[str, float] | None = None
+
+
+def _load() -> dict[str, float]:
+    """Read the counts of jieba's dictionary, keeping only the words common enough to matter."""
+    import jieba
+
+    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    counts: dict[str, int] = {}
+    total = 0
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ")
+            if len(parts) < 2:
+                continue
+            try:
+                count = int(parts[1])
+            except ValueError:
+                continue
+            total += count
+            counts[parts[0]] = count
+    if not total:
+        return {}
+    # a word below this count is fully specific; dropping them keeps the table small (~8k words)
+    least = total / math.exp(HIGH)
+    table = {}
+    for word, count in counts.items():
+        if count > least:
+            table[word] = _factor(math.log(total / count))
+    return table
+
+
+def _factor(general_idf: float) -> float:
+    if general_idf >= HIGH:
+        return 1.0
+    return max(FLOOR, min(1.0, (general_idf - LOW) / (HIGH - LOW)))
+
+
+def table() -> dict[str, float]:
+    global _table
+    if _table is None:
+        with _lock:
+            if _table is None:
+                try:
+                    _table = _load()
+                except OSError:   # no dictionary file: every word counts fully
+                    _table = {}
+    return _table
+
+
+def specificity(word: str) -> float:
+    """Return the factor (``FLOOR``–1) for *word*'s weight in a question."""
+    return table().get(word, 1.0)
