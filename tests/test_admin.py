@@ -288,7 +288,7 @@ def test_upload_review_and_save_each_format(site, alice, name, make, title, body
 @pytest.mark.parametrize("name, data, message", [
     ("空.docx", b"", "0 字节"),
     ("炸弹.docx", make_zip_bomb(zero_mb=105), "解压"),
-    ("程序.pdf", b"MZ\x90\x00" + b"\x00" * 200, ""),
+    ("程序.pdf", b"MZ\x90\x00" + b"\x00" * 200, "扩展名是 .pdf，但内容不是 PDF 文件"),
     ("旧版.txt", bytes(range(128, 256)) * 40, "编码"),
 ])
 def test_hostile_uploads_get_a_chinese_message_and_change_nothing(site, alice, name, data, message):

@@ -1,6 +1,10 @@
 """The catalogue behind suggestions, related documents, browse counts and glossary links."""
 from __future__ import annotations
 
+import pytest
+
+from indexer import KnowledgeBase
+
 from conftest import write_doc
 
 
@@ -65,29 +69,51 @@ def test_reading_list_carries_document_metadata(sample_kb):
     assert sample_kb.reading_list("nope") is None
 
 
-def _related_by_scoring_everything(metas, doc_id, limit=6):
-    """The definition of related documents, scoring every document (the catalogue only scores candidates)."""
-    meta = next(m for m in metas if m["id"] == doc_id)
-    tags, scores = set(meta.get("tags", ())), {}
-    for other in metas:
-        if other["id"] == doc_id:
-            continue
-        score = 2.0 * len(tags & set(other.get("tags", ())))
-        score += 10 if other["id"] == meta.get("replaced_by") or other.get("replaced_by") == doc_id else 0
-        score += 1 if other["id"] in meta.get("cites", ()) or doc_id in other.get("cites", ()) else 0
-        score += 0.5 if other.get("level") == meta.get("level") else 0
-        if score >= 2:
-            scores[other["id"]] = score
-    order = [m["id"] for m in metas]
-    return sorted(scores, key=lambda i: (-scores[i], order.index(i)))[:limit]
+@pytest.fixture(scope="module")
+def related_kb(tmp_path_factory):
+    """Six documents whose relations are written out: tags, a replacement, citations, levels."""
+    tmp = tmp_path_factory.mktemp("related")
+    root = tmp / "corpus"
+    docs = [  # id, level, date, tags, extra front matter (on equal scores the newer comes first)
+        ("plan-2005", "group", "2005-01-01", ["方案", "整改"], {"replaced_by": "plan-2006", "status": "已被替代"}),
+        ("plan-2006", "group", "2006-01-01", ["方案"], {}),
+        ("rule-x", "provincial", "2005-06-01", ["整改", "方案", "学习"], {}),
+        ("rule-y", "provincial", "2004-01-01", ["学习"], {}),
+        ("case-1", "case", "2005-09-01", ["整改"], {"cites": ["plan-2005", "plan-2006"], "doc_type": "典型案例"}),
+        ("note-z", "central", "2005-03-01", ["其他"], {}),
+    ]
+    for doc_id, level, date, tags, extra in docs:
+        write_doc(root, f"{doc_id}.md", {"id": doc_id, "title": f"文档{doc_id}", "level": level, "tags": tags,
+                                         "date": date, **extra}, "正文。\n")
+    kb = KnowledgeBase(root, tmp / "index")
+    kb.index()
+    return kb
 
 
-def test_related_and_relations_match_their_definitions_for_every_sample_document(sample_kb):
-    catalog = sample_kb.catalog()
-    assert any(sample_kb.related(m["id"]) for m in catalog.metas)
-    for meta in catalog.metas:
-        doc_id = meta["id"]
-        assert [m["id"] for m in sample_kb.related(doc_id)] == _related_by_scoring_everything(catalog.metas, doc_id)
-        assert catalog.citing_cases(doc_id) == [
-            m for m in catalog.metas if m.get("level") == "case" and doc_id in m.get("cites", ())]
-        assert catalog.replaced_documents(doc_id) == [m for m in catalog.metas if m.get("replaced_by") == doc_id]
+@pytest.mark.parametrize("doc_id, expected", [
+    # the replacement first (10 + a shared tag + same level), then two shared tags, then one
+    ("plan-2005", ["plan-2006", "rule-x", "case-1"]),
+    # a case citing plan-2006 but sharing no tag is not related (a citation only breaks ties)
+    ("plan-2006", ["plan-2005", "rule-x"]),
+    # one shared tag each: the one it cites (plan-2005) before the one it does not (rule-x)
+    ("case-1", ["plan-2005", "rule-x"]),
+    ("rule-y", ["rule-x"]),
+    ("note-z", []),
+])
+def test_related_documents_are_ranked_by_replacement_tags_citations_and_level(related_kb, doc_id, expected):
+    assert [m["id"] for m in related_kb.related(doc_id)] == expected
+
+
+def test_related_documents_on_equal_tags_prefer_the_same_level(related_kb):
+    # rule-x shares one tag with each of plan-2006, rule-y and case-1; rule-y, the oldest, is
+    # provincial like it
+    assert [m["id"] for m in related_kb.related("rule-x", limit=2)] == ["plan-2005", "rule-y"]
+
+
+def test_citing_cases_and_replaced_documents(related_kb):
+    catalog = related_kb.catalog()
+    assert [m["id"] for m in catalog.citing_cases("plan-2006")] == ["case-1"]
+    assert [m["id"] for m in catalog.citing_cases("plan-2005")] == ["case-1"]
+    assert catalog.citing_cases("rule-x") == []
+    assert [m["id"] for m in catalog.replaced_documents("plan-2006")] == ["plan-2005"]
+    assert catalog.replaced_documents("plan-2005") == []

@@ -18,109 +18,99 @@ from conftest import write_doc
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "data" / "qa_questions.yml").read_text(encoding="utf-8"))
 BY_TEXT = {q["question"]: q for q in QUESTIONS}
 
-# The solid core: the expected document gives the top answer and it holds the expected words.
-STRICT = [
-    '对各企业开展先进性教育活动的总体评价由谁进行？',
-    '各单位集中学习教育的时间不少于多长？',
-    '第二批教育活动某个阶段预定的时间不够，延长阶段须报谁同意？',
-    '“先教活动”这个简称能不能用？',
-    '分析评议阶段在整个教育活动中起什么作用？',
-    '各企业的先进性教育活动，总的责任在谁？',
-    '中共中央关于开展先进性教育活动的意见是哪天印发的？',
-    '中央政治局什么时候决定开展先进性教育活动？',
-    '第二批教育活动的范围是什么？',
-    '2003年试点共有多少党员参加？',
-    '2003年试点单位分为哪几种类型？',
-    '分析评议阶段的必经环节可以概括为什么？',
-    '上一阶段规定任务没有完成，能否转入下一阶段？',
-    '能不能用工作总结代替党性分析？',
-    '督导组检查五条指导原则落实情况重点看哪几个方面？',
-    '县级以上党员领导干部每个阶段到联系点至少几次？',
-    '党员领导干部的联系点能不能都选工作基础好的单位？',
-    '各级党委对教育活动负总责时，谁是直接责任人？',
-    '入党积极分子能不能参加民主评议党员？',
-    '民主评议党员一般分几个等次？',
-    '对不合格党员限期改正的期限一般多长？',
-    '个人自学的时间能否计入学习培训学时？',
-    '督导组成员上岗前集中培训时间不少于多少？',
-    '阶段督导报告应当在阶段结束后多长时间内提交？',
-    '督导中发生群体性事件，督导组应当在多长时间内报告？',
-    '督导组在被督导单位工作期间的食宿费用由谁承担？',
-    '督导组能否直接向基层下达指令？',
-    '督导组成员与被督导单位主要负责人是夫妻关系的怎么办？',
-    '督导组每个阶段与党员个别谈话的人数有什么要求？',
-    '群众满意度怎么计算？',
-    '重新测评时群众满意度仍不到三分之二的，派出党委对领导班子怎么处理？',
-    '群众满意度排在后5%的单位能否评为先进基层党组织？',
-    '参评人员能否由被测评单位自行指定？',
-    '分析评议阶段每名党员至少与几名党员谈心？',
-    '专题组织生活会上每名党员发言时间一般不少于多少？',
-    '征求到的意见怎样反馈给党员本人？',
-    '整改提高阶段领导班子整改方案公布时间不少于几天？',
-    '领导班子整改方案的“四明确”包括哪些内容？',
-    '回头看工作情况什么时候上报？',
-    '市级党员领导干部在联系点要做到的“五个一”包括什么？',
-    '联系点制度规定市级党员领导干部每个阶段到联系点不少于几次？',
-    '流动党员原则上在哪里参加教育活动？',
-    '特殊群体党员的参学率一般应当达到多少？',
-    '下岗失业党员由谁负责组织参加教育活动？',
-    '学习笔记雷同的单位要在多长时间内组织补学？',
-    '第三批指导意见要求每个村党支部为群众办几件实事？',
-    '学习培训40学时中上党课不少于多少学时？',
-    '每半天集中学习按几个学时计算？',
-    '因病因事缺课的党员怎么办？',
-    '集团机关发文数量要压缩多少？',
-    '老宿舍楼屋面维修的整改责任人是谁？',
-    '集团补课通知规定补课时间一般不少于多长？',
-    '补课工作的第一责任人是谁？',
-    '补课是不是简单地把程序重走一遍？',
-    '督导组什么时候可以撤离所联系企业？',
-    '督导组能否以督导组名义对外发文？',
-    '督导日志由谁审核？',
-    '督导组个别谈话一次一般多长时间？',
-    '企业要求督导组代写材料怎么办？',
-    '党员向督导组反映违纪问题线索怎么处理？',
-    '修订稿把分析评议阶段延长为几周？',
-    '集团督导组周报原来要求什么时候报送？',
-    '集团开展教育活动的目标是什么？',
-    '示例化工厂第一次群众满意度测评的结果是多少？',
-    '流动党员管理的关键是什么？',
-    '行动不便的老党员怎样完成党性分析材料？',
-    '示例供电所整改后居民报装时间缩短为几个工作日？',
-    '处置不合格党员应当坚持什么原则？',
-    '什么是“课题式学习”？',
-]
+PARAPHRASES = yaml.safe_load((Path(__file__).parent / "data" / "qa_paraphrases.yml").read_text(encoding="utf-8"))
+
+# Questions of the set answered wrongly today. Each test is a strict xfail: a fix makes it pass,
+# and pytest then asks for the line to be deleted here.
+KNOWN_WRONG_FIRST = {
+    "分析评议阶段全面总结“近年来”的情况，“近年来”从什么时候算起？":
+        "the top answer is the sentence before, which ends with the question's words",
+    "上级党组织如何对下一级的先进性教育活动进行群众满意度测评，原则上在什么时候进行？":
+        "the top answer is the 近年来 sentence (原则上 and 进行 pull it)",
+    "第一批教育活动的时间是什么？": "the provincial plan answers (2005年1月开始，6月基本结束) before the central one",
+    "第三批有多少农村党员参加？": "the city's own figure (5.3万名) answers before the national one",
+    "教育活动结束后中央印发了哪几个长效机制文件？": "the list of the four documents is in the next sentence",
+    "党性分析材料一般写多少字？": "the 五个环节 sentence answers (撰写党性分析材料)",
+    "全市第二批教育活动分析评议阶段的日程安排在什么时候？": "the opening sentence of the plan answers",
+    "乡镇派驻的督导员每月在村工作时间不少于几天？": "a case (每月超过10天) answers before the rule",
+    "示例配件厂分析评议阶段延长了多久？": "the sentence with the original 3周 answers",
+}
+KNOWN_NOT_IN_TOP_THREE = {
+    "上级党组织如何对下一级的先进性教育活动进行群众满意度测评，原则上在什么时候进行？": KNOWN_WRONG_FIRST[
+        "上级党组织如何对下一级的先进性教育活动进行群众满意度测评，原则上在什么时候进行？"],
+    "第一批教育活动的时间是什么？": KNOWN_WRONG_FIRST["第一批教育活动的时间是什么？"],
+    "教育活动结束后中央印发了哪几个长效机制文件？": KNOWN_WRONG_FIRST["教育活动结束后中央印发了哪几个长效机制文件？"],
+    "党性分析材料一般写多少字？": KNOWN_WRONG_FIRST["党性分析材料一般写多少字？"],
+    "全市第二批教育活动分析评议阶段的日程安排在什么时候？": KNOWN_WRONG_FIRST["全市第二批教育活动分析评议阶段的日程安排在什么时候？"],
+    "示例配件厂分析评议阶段延长了多久？": KNOWN_WRONG_FIRST["示例配件厂分析评议阶段延长了多久？"],
+}
+
+
+def _cases(known: dict, items=None):
+    items = QUESTIONS if items is None else items
+    return [pytest.param(q["question"], id=q["question"],
+                         marks=[pytest.mark.xfail(strict=True, reason=known[q["question"]])]
+                         if q["question"] in known else []) for q in items]
+
+
+def _documents(expected: dict) -> set[str]:
+    """The expected document and those stating the same fact in the same words (also_docs)."""
+    return {expected["expect_doc"], *expected.get("also_docs", ())}
 
 
 @pytest.fixture(scope="session")
 def answered(sample_kb):
-    """Every question of the set asked once (session-wide)."""
-    return {q["question"]: sample_kb.ask(q["question"]) for q in QUESTIONS}
+    """Every question of the set and of its paraphrases asked once (session-wide)."""
+    return {q["question"]: sample_kb.ask(q["question"]) for q in QUESTIONS + PARAPHRASES}
 
 
-def test_question_set_answered_in_top_three(answered):
-    # Several documents may state the same fact: any answer holding the words counts.
-    hits = [q["question"] for q in QUESTIONS
-            if any(q["answer_contains"] in a.text for a in answered[q["question"]].answers)]
-    missed = sorted(set(BY_TEXT) - set(hits))
-    assert len(hits) >= 0.9 * len(QUESTIONS), missed
-
-
-def test_expected_document_among_top_answers(answered):
-    found = [q for q in QUESTIONS if q["expect_doc"] in {a.doc_id for a in answered[q["question"]].answers}]
-    assert len(found) >= 0.9 * len(QUESTIONS)
-
-
-@pytest.mark.parametrize("question", STRICT)
-def test_strict_core(answered, question):
+@pytest.mark.parametrize("question", _cases(KNOWN_WRONG_FIRST))
+def test_every_question_of_the_set_is_answered_first_from_its_document(answered, question):
     expected = BY_TEXT[question]
+    assert answered[question].answers, answered[question].message
     top = answered[question].answers[0]
-    assert top.doc_id == expected["expect_doc"]
-    assert expected["answer_contains"] in top.text
+    assert top.doc_id in _documents(expected) and expected["answer_contains"] in top.text, (top.doc_id, top.text)
+    assert not top.tentative
 
 
-def test_strict_core_is_large_enough():
-    assert len(STRICT) >= 40 and set(STRICT) <= set(BY_TEXT)
+@pytest.mark.parametrize("question", _cases(KNOWN_NOT_IN_TOP_THREE))
+def test_every_question_of_the_set_has_its_answer_among_the_top_three(answered, question):
+    # Several documents may state the same fact: any answer holding the words counts.
+    expected = BY_TEXT[question]
+    assert any(expected["answer_contains"] in a.text for a in answered[question].answers), \
+        [(a.doc_id, a.text) for a in answered[question].answers]
+
+
+def test_known_failures_are_questions_of_the_set():
+    assert set(KNOWN_WRONG_FIRST) <= set(BY_TEXT) and set(KNOWN_NOT_IN_TOP_THREE) <= set(KNOWN_WRONG_FIRST)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1) if re.fullmatch(r"[\u4e00-\u9fff\w]{2}", text[i:i + 2])}
+
+
+def _answer_sentence(kb, expected: dict) -> str:
+    body = kb.get_document(expected["expect_doc"]).body
+    return next(s for s in re.split(r"[。；！？\n]", body) if expected["answer_contains"] in s)
+
+
+@pytest.mark.parametrize("paraphrase", PARAPHRASES, ids=[p["question"] for p in PARAPHRASES])
+def test_paraphrases_share_few_words_with_the_answer(sample_kb, paraphrase):
+    original = BY_TEXT[paraphrase["of"]]
+    words = _bigrams(paraphrase["question"])
+    shared = words & _bigrams(_answer_sentence(sample_kb, original))
+    assert len(shared) <= 0.5 * len(words), sorted(shared)
+
+
+@pytest.mark.parametrize("question", [
+    pytest.param(p["question"], id=p["question"],
+                 marks=[pytest.mark.xfail(strict=True, reason=p["known_failure"])] if p.get("known_failure") else [])
+    for p in PARAPHRASES])
+def test_a_paraphrased_question_gets_the_same_answer(answered, question):
+    original = BY_TEXT[next(p["of"] for p in PARAPHRASES if p["question"] == question)]
+    assert answered[question].answers, answered[question].message
+    top = answered[question].answers[0]
+    assert top.doc_id in _documents(original) and original["answer_contains"] in top.text, (top.doc_id, top.text)
 
 
 def test_answers_are_short_and_cite_their_source(answered):
@@ -148,11 +138,11 @@ def test_no_made_up_answer(sample_kb, question):
 
 
 def test_no_answer_shows_search_hits_instead(sample_kb):
-    result = sample_kb.ask("督导组的差旅费标准是多少？")
-    if not result.answers:
-        assert result.fallback_hits, "fallback hits expected when no answer is found"
-    else:
-        assert "督导" in result.answers[0].text
+    # 督导组 and 录音 are indexed, but no document says whether to record (tests/test_qa_floors.py
+    # has more questions near the corpus's domain, among them 差旅费)
+    result = sample_kb.ask("督导组需要录音吗？")
+    assert result.answers == () and result.message == NO_ANSWER
+    assert result.fallback_hits and all("督导组" in hit.title for hit in result.fallback_hits)
 
 
 def test_level_filter(sample_kb):

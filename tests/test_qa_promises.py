@@ -43,3 +43,17 @@ def test_current_document_answers_before_a_repealed_one_saying_the_same(status_k
     for answer in answers:
         if answer.doc_id == "old":
             assert answer.warning == "注意：该文件已废止。"
+
+
+def test_the_law_a_question_names_answers_before_one_matching_more_of_its_words(tmp_path):
+    law = {"level": "central", "doc_type": "法律", "issuer": "全国人大常委会"}
+    root = tmp_path / "corpus"
+    write_doc(root, "jiayi.md", {"id": "jiayi", "title": "中华人民共和国甲乙劳动法", **law, "date": "2010-01-01"},
+              "# 中华人民共和国甲乙劳动法\n第十九条 试用期一般为二个月。\n第二十条 用人单位应当按时支付工资。\n")
+    write_doc(root, "bingding.md", {"id": "bingding", "title": "中华人民共和国丙丁服务法", **law, "date": "2011-01-01"},
+              "# 中华人民共和国丙丁服务法\n第八条 劳动合同的试用期最长不得超过六个月，试用期工资不得低于约定工资的百分之八十。\n")
+    kb = KnowledgeBase(root, tmp_path / "index")
+    kb.index()
+    # 丙丁服务法 says 试用期最长 word for word; the question asks about 甲乙劳动法
+    top = kb.ask("甲乙劳动法里试用期最长多久？").answers[0]
+    assert (top.doc_id, top.text) == ("jiayi", "第十九条 试用期一般为二个月。")
