@@ -6,7 +6,9 @@ matter, although no rule will ever say them. jieba's dictionary counts how often
 in general text (about 60 million words); a word that is common there says little about which rule
 is meant. ``specificity`` turns that count into a factor between ``FLOOR`` and 1 for the word's
 weight: words common in general text count less, rare and unknown words (诉讼时效, 督导组, 差旅费)
-count fully. It is a property of the language, not of any corpus or question set.
+count fully, and so do nouns: a common noun (费用, 标准) still names what is asked about, and a
+question about 满意度测评的费用标准 must not be answered from a rule that only says 满意度测评.
+It is a property of the language, not of any corpus or question set.
 """
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ import threading
 LOW = 7.0
 HIGH = 11.0
 FLOOR = 0.25
+# Nouns (jieba's tags n, nr, ns, nz … and the verbal noun vn: 费用, 电子版, 培训) name what a
+# question is about and keep their full weight however common they are.
+NOUN_TAGS = ("n", "vn")
 
 _lock = threading.Lock()
 _table: dict[str, float] | None = None
@@ -41,6 +46,9 @@ def _load() -> dict[str, float]:
             except ValueError:
                 continue
             total += count
+            tag = parts[2].strip() if len(parts) > 2 else ""
+            if tag.startswith(NOUN_TAGS):
+                continue
             counts[parts[0]] = count
     if not total:
         return {}

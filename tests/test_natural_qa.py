@@ -343,14 +343,15 @@ def _filler_docs(count: int = 12) -> dict:
 
 
 def test_everyday_words_of_a_story_do_not_outweigh_the_term_asked_about(tmp_path):
-    # The story (朋友一直不还钱) shares three everyday words with the wrong rule; the rule on
+    # The story (对方一直拖着不还) shares four everyday words with the wrong rule; the rule on
     # 诉讼时效 shares only the term. Everyday words are common in general Chinese and count less.
     kb = _kb(tmp_path, {
         **_filler_docs(),
         "civil": ("示例民事规定", "第一条 向人民法院请求保护民事权利的诉讼时效期间为三年。\n", {}),
-        "loan": ("示例借款须知", "第一条 朋友之间借给对方的钱一直没有约定期限的，出借人可以随时催告，给予对方三十日的准备时间。\n", {}),
+        "loan": ("示例借款须知", "第一条 借给对方的款项一直没有约定期限，对方拖着不还的，出借人可以随时催告，"
+                 "给予对方三十日的准备时间。\n", {}),
     })
-    top = _top(kb, "朋友一直不还钱，诉讼时效是几年？")
+    top = _top(kb, "对方一直拖着不还，诉讼时效是几年？")
     assert top.doc_id == "civil" and "三年" in top.text
 
 
