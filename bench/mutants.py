@@ -144,6 +144,18 @@ BREAKS = [
           QA, "单字词（去、给、快）与实词同等计分"),
     Break("literal-boost-1", "indexer/search.py", "LITERAL_BOOST = 3.0", "LITERAL_BOOST = 1.0",
           ("tests/test_search.py", "tests/test_natural_qa.py"), "直接写出简称的文档不再排在只用全称的文档前面"),
+    Break("background-off", "indexer/qa.py", "max(specificity(t), min(", "max(1.0, min(", QA,
+          "日常常用词（一直、拖着）与规定里的术语分量相同"),
+    Break("background-nouns-discounted", "indexer/background.py", "NOUN_TAGS = (\"n\", \"vn\")",
+          "NOUN_TAGS = (\"@\",)", QA, "常用名词（费用、标准）也打折，近领域问题拿到编造的答案"),
+    Break("corpus-share-ignored", "indexer/qa.py", "CORPUS_SHARE = 5.0", "CORPUS_SHARE = 0.0", QA,
+          "语料里用得很广的常用词（工作、阶段）也打折"),
+    Break("partial-phrase-zero", "indexer/coverage.py", "PARTIAL_FACTOR = 0.5", "PARTIAL_FACTOR = 0.0", QA,
+          "只出现一部分的说法（汇报上去→汇报）不计分"),
+    Break("mention-trail-short", "indexer/naming.py", "(?:(?:里面|里头|当中|里|中|上)?(?:明确|有)?", "(?:(?:明确|有)?", QA, "“……法里规定的”中的“规定”又被当作关键词"),
+    Break("tentative-without-form", "indexer/qa.py",
+          "and best.typed and (question.qtype in TYPED_EVIDENCE or bool(question.unit))", "and best.typed", QA,
+          "没有固定答案形式的问题（怎么解决）也给出“可能的答案”"),
 ]
 
 IGNORE = shutil.ignore_patterns(".git", ".venv", "var", "__pycache__", ".pytest_cache", "*.pyc", "node_modules")
