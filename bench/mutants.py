@@ -156,6 +156,12 @@ BREAKS = [
     Break("tentative-without-form", "indexer/qa.py",
           "and best.typed and (question.qtype in TYPED_EVIDENCE or bool(question.unit))", "and best.typed", QA,
           "没有固定答案形式的问题（怎么解决）也给出“可能的答案”"),
+    Break("ranges-ignored", "indexer/qa.py", "fit = range_fit(values, folded[start:end]) if values else 0", "fit = 0", QA,
+          "问题里的数字（交了六年）不再与条文的区间（满五年不足十年）比较"),
+    Break("value-group-repaired", "indexer/question.py",
+          "or any(all(doc_frequency(t) for t in alt) for alt in group) or is_value_group(group):",
+          "or any(all(doc_frequency(t) for t in alt) for alt in group):", QA,
+          "问题里的“十二年”被拆成“十二”“年”去找，区间不再能对上"),
 ]
 
 IGNORE = shutil.ignore_patterns(".git", ".venv", "var", "__pycache__", ".pytest_cache", "*.pyc", "node_modules")

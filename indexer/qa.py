@@ -24,6 +24,7 @@ from .analysis import TextAnalyzer
 from .answers import Answer
 from .orscore import top_or
 from .question import AnalyzedQuestion, repair_unknown
+from .ranges import is_value_group, question_values, range_fit
 from .search import _top as exhaustive_top
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matches
 from .textnorm import fold_width
@@ -78,6 +79,10 @@ LOCAL_FACTOR = 0.7
 # A passage stating a number in the unit asked for (几天: 十五日) gains this share of its score;
 # and this many of the best passages of named documents are always read.
 PASSAGE_UNIT_BONUS = 0.25
+# A sentence whose range (满五年不足十年) holds the question's number (交了六年) scores this much
+# more; one whose ranges all exclude it this much less.
+RANGE_FIT = 1.3
+RANGE_MISS = 0.6
 # A word in 1/CORPUS_SHARE of the documents or more keeps its full weight however everyday it is.
 CORPUS_SHARE = 5.0
 NAMED_PASSAGES = 3
@@ -260,16 +265,23 @@ class QuestionAnswerer:
         core = question.core.replace(" ", "")
 
         unit_re = _unit_re(question.unit) if question.unit else None
+        values = question_values(fold_width(question.text))
         # The most specific word of the question the corpus knows: a possible answer must say it.
         known = [gi for gi, g in enumerate(groups)
                  if any(all(self.searcher.doc_frequency("content", t) for t in alt) for alt in g)]
         key_group = max(known, key=lambda gi: global_w[gi]) if known else None
 
+        # the question's own numbers (七十多岁, 交了六年) are held by a rule whose range holds them
+        number_groups = {gi for gi, g in enumerate(groups) if values and is_value_group(g)}
+
         def score_span(first: int, last: int) -> SentenceCandidate:
             start, end = spans[first][0], spans[last][1]
             covered_local = covered_global = 0.0
+            fit = range_fit(values, folded[start:end]) if values else 0
             for gi in range(len(groups)):
                 held = max(present[i][gi] for i in range(first, last + 1))
+                if fit > 0 and gi in number_groups:
+                    held = 1.0
                 if held:
                     covered_local += held * local_w[gi]
                     covered_global += held * global_w[gi]
@@ -302,6 +314,9 @@ class QuestionAnswerer:
                      + W_CUE * cue + W_NOVEL * min(1.0, novelty * 2))
             if end - start < 6:
                 score *= 0.7
+            if fit:
+                # 交了六年: the rule for 满五年不足十年 applies, not the one for 满一年不足五年
+                score *= RANGE_FIT if fit > 0 else RANGE_MISS
             key_held = key_group is not None and (
                 in_title[key_group] > 0 or any(present[i][key_group] for i in range(first, last + 1)))
             evidence = covered_global / total_global
@@ -341,8 +356,9 @@ class QuestionAnswerer:
             question, lambda t: self.searcher.doc_frequency("content", t),
             lambda prefix: (w.decode("utf-8") if isinstance(w, bytes) else w
                             for w in reader.expand_prefix("content", prefix)))
+        # a word the corpus never uses (a number with its unit, 十二年, is not a word of a topic)
         unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t) for t in alt)
-                          for alt in group) for group in question.groups)
+                          for alt in group) for group in question.groups if not is_value_group(group))
         idf = self.idf(question)
         candidates = self.passages(question, idf, doc_filter)
         best_score = candidates[0].score if candidates else 0.0

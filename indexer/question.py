@@ -12,6 +12,7 @@ from whoosh import query as Q
 
 from .naming import strip_mentions
 from .query import ParsedQuery
+from .ranges import is_value_group
 from .search import STOPWORDS, QueryCompiler
 from .textnorm import fold_width
 from .wording import WORDING_FACTOR
@@ -338,7 +339,8 @@ def repair_unknown(question: AnalyzedQuestion, doc_frequency, expand_prefix) -> 
     factors = dict(question.factors)
     for group in question.groups:
         unknown = [t for alt in group for t in alt if _CJK_WORD_RE.match(t) and not doc_frequency(t)]
-        if not unknown or any(all(doc_frequency(t) for t in alt) for alt in group):
+        # a number with its unit (十二年) is compared with the rules' ranges, not cut into pieces
+        if not unknown or any(all(doc_frequency(t) for t in alt) for alt in group) or is_value_group(group):
             groups.append(group)
             continue
         changed = True

@@ -381,3 +381,40 @@ def test_words_after_a_named_document_belong_to_the_mention(tmp_path):
     top = _top(kb, "环境保护法里规定的环境日是哪天？")
     assert "6月5日" in top.text
 
+
+
+# -- the question's own number against the ranges a rule states (ranges.py) -------------------------
+UNEMPLOYMENT = ("第四十六条 失业人员失业前累计缴费满一年不足五年的，领取失业保险金的期限最长为十二个月；"
+                "累计缴费满五年不足十年的，领取失业保险金的期限最长为十八个月；"
+                "累计缴费十年以上的，领取失业保险金的期限最长为二十四个月。\n")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("交了六年失业保险，失业金最长能领多久？", "十八个月"),
+    ("失业前交了两年保险，失业金最多领几个月？", "十二个月"),
+    ("我交了十二年失业保险，失业了能领多长时间？", "二十四个月"),
+])
+def test_the_tier_whose_range_holds_the_question_s_number_answers(tmp_path, question, expected):
+    kb = _kb(tmp_path, {**_filler_docs(4), "si": ("示例社会保险规定", UNEMPLOYMENT, {})})
+    top = _top(kb, question)
+    assert expected in top.text and all(other not in top.text for other in {"十二个月", "十八个月", "二十四个月"} - {expected})
+
+
+def test_an_age_in_the_question_is_held_by_the_rule_for_that_age(tmp_path):
+    body = ("第二十一条 违反治安管理行为人有下列情形之一的，不执行行政拘留处罚：\n"
+            "（一）已满十四周岁不满十六周岁的；\n（二）七十周岁以上的。\n"
+            "第二十二条 违反治安管理的，处五日以下拘留。\n")
+    kb = _kb(tmp_path, {**_filler_docs(4), "zhian": ("示例治安规定", body, {})})
+    top = _top(kb, "七十多岁的老人违反治安管理，会执行拘留吗？")
+    assert "七十周岁以上" in top.text or "不执行行政拘留处罚" in top.text
+    assert "五日以下拘留" not in top.text
+
+
+def test_numbers_and_ranges_are_read_in_chinese_and_digits():
+    from indexer.ranges import cn_number, question_values, range_fit
+    assert [cn_number(t) for t in ("十八", "二百", "一万五千", "两", "12", "半")] == [18, 200, 15000, 2, 12, 0.5]
+    assert question_values("签了两年的劳动合同") == [("month", 24.0)]
+    six = question_values("交了6年")
+    assert range_fit(six, "满五年不足十年的") == 1 and range_fit(six, "满一年不足五年的") == -1
+    assert range_fit(six, "十年以上的") == -1 and range_fit(six, "期限最长为十八个月") == 0
+    assert range_fit(question_values("不到半年"), "不满六个月的，支付半个月工资") == 1
