@@ -162,6 +162,8 @@ BREAKS = [
           "or any(all(doc_frequency(t) for t in alt) for alt in group) or is_value_group(group):",
           "or any(all(doc_frequency(t) for t in alt) for alt in group):", QA,
           "问题里的“十二年”被拆成“十二”“年”去找，区间不再能对上"),
+    Break("authority-ignored", "indexer/qa.py", "status *= authority(meta)", "status *= 1.0", QA,
+          "未分级的司法解释、规章与法律同等，问题没点名时不再先给出法律"),
 ]
 
 IGNORE = shutil.ignore_patterns(".git", ".venv", "var", "__pycache__", ".pytest_cache", "*.pyc", "node_modules")

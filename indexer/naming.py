@@ -221,3 +221,35 @@ def strip_mentions(text: str, named: list[NamedDocument]) -> str:
         cursor = item.end
     out.append(folded[cursor:])
     return "".join(out)
+
+
+# How much a document that is not classified (no level) counts by the kind of document its title
+# names, for a question that names no document: a law before the regulation that implements it,
+# the rules of ministries and the courts' interpretations, and writings that are not rules at all.
+AUTHORITY = (("law", 1.0), ("regulation", 0.95), ("rules", 0.9), ("interpretation", 0.9), ("other", 0.85))
+_INTERPRETATION_RE = re.compile(r"^(?:最高人民法院|最高人民检察院)")
+_LAW_RE = re.compile(r"(?:法|法典)$")
+_REGULATION_RE = re.compile(r"条例$")
+_RULES_RE = re.compile(r"(?:规定|办法|细则|规则|决定|标准|规程|准则)$")
+
+
+def document_kind(title: str) -> str:
+    """Return law, regulation, rules, interpretation or other for a document title."""
+    name = normalize_title(title)
+    name = re.sub(r"[（(][^）)]*[）)]$", "", name)
+    if _INTERPRETATION_RE.match(name):
+        return "interpretation"
+    if _LAW_RE.search(name):
+        return "law"
+    if _REGULATION_RE.search(name):
+        return "regulation"
+    if _RULES_RE.search(name):
+        return "rules"
+    return "other"
+
+
+def authority(meta: dict) -> float:
+    """The factor for an unclassified document (see ``AUTHORITY``); 1 for a classified one."""
+    if meta.get("level", "unclassified") not in ("", "unclassified"):
+        return 1.0
+    return dict(AUTHORITY)[document_kind(meta.get("title", ""))]

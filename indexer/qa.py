@@ -24,6 +24,7 @@ from .analysis import TextAnalyzer
 from .answers import Answer
 from .orscore import top_or
 from .question import AnalyzedQuestion, repair_unknown
+from .naming import authority
 from .ranges import is_value_group, question_values, range_fit
 from .search import _top as exhaustive_top
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matches
@@ -177,8 +178,10 @@ class QuestionAnswerer:
                 doc_score = (hit.score or 0.0) / top
                 factor = UNNAMED_FACTOR if named_set else 1.0
             status = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
-            if not is_named and _is_local(meta.get("title", ""), question.text):
-                status *= LOCAL_FACTOR
+            if not is_named:
+                if _is_local(meta.get("title", ""), question.text):
+                    status *= LOCAL_FACTOR
+                status *= authority(meta)
             if meta.get("level") == "case":
                 status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
             passages = hit["passages"]

@@ -418,3 +418,35 @@ def test_numbers_and_ranges_are_read_in_chinese_and_digits():
     assert range_fit(six, "满五年不足十年的") == 1 and range_fit(six, "满一年不足五年的") == -1
     assert range_fit(six, "十年以上的") == -1 and range_fit(six, "期限最长为十八个月") == 0
     assert range_fit(question_values("不到半年"), "不满六个月的，支付半个月工资") == 1
+
+
+# -- unclassified documents: the law before the rules that implement or interpret it -----------------
+def test_an_unclassified_law_answers_before_an_interpretation_saying_the_same(tmp_path):
+    # documents without front matter (as a folder of statutes is indexed): the title tells the kind
+    root = tmp_path / "corpus"
+    root.mkdir()
+    # the same sentence; the interpretation is the shorter document, so plain BM25 puts it first
+    (root / "interp.md").write_text("# 最高人民法院关于示例劳动争议仲裁法的解释\n\n"
+                                    "第三条 劳动争议申请仲裁的时效期间为一年。\n", encoding="utf-8")
+    (root / "law.md").write_text("# 中华人民共和国示例劳动争议仲裁法\n\n"
+                                 "第一条 本法第一项由仲裁委员会负责实施，当事人应当遵守。\n"
+                                 "第二十七条 劳动争议申请仲裁的时效期间为一年。\n", encoding="utf-8")
+    for i in range(4):
+        (root / f"f{i}.md").write_text(f"# 示例管理规定{i}\n\n第一条 本规定自发布之日起施行。\n", encoding="utf-8")
+    kb = KnowledgeBase(root, tmp_path / "index", result_cache=0)
+    kb.index()
+    found = kb.ask("劳动争议申请仲裁的时效期间是多久？")
+    assert [a.title for a in found.answers[:2]] == ["中华人民共和国示例劳动争议仲裁法",
+                                                    "最高人民法院关于示例劳动争议仲裁法的解释"]
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("中华人民共和国劳动法", "law"), ("中华人民共和国刑法（2020修正）", "law"), ("中华人民共和国民法典", "law"),
+    ("工伤保险条例", "regulation"), ("机动车驾驶证申领和使用规定", "rules"),
+    ("最高人民法院关于适用《中华人民共和国民法典》婚姻家庭编的解释（一）", "interpretation"),
+    ("劳动仲裁和劳动诉讼的攻略", "other"),
+])
+def test_the_kind_of_an_unclassified_document_is_read_from_its_title(title, kind):
+    from indexer.naming import authority, document_kind
+    assert document_kind(title) == kind
+    assert authority({"title": title, "level": "central"}) == 1.0   # the office's classification governs
