@@ -162,6 +162,10 @@ BREAKS = [
           "or any(all(doc_frequency(t) for t in alt) for alt in group) or is_value_group(group):",
           "or any(all(doc_frequency(t) for t in alt) for alt in group):", QA,
           "问题里的“十二年”被拆成“十二”“年”去找，区间不再能对上"),
+    Break("period-ignored", "indexer/qa.py", "            if periods and fit <= 0:", "            if False:", QA,
+          "问“一个月最多多少”时不再优先写明“每月”的限额"),
+    Break("period-mark-ignored", "indexer/qa.py", "answers = spans_for_period(periods, folded, fitting)",
+          "answers = fitting", QA, "问每月的限额，加亮的却是每日的限额"),
     Break("authority-ignored", "indexer/qa.py", "status *= authority(meta)", "status *= 1.0", QA,
           "未分级的司法解释、规章与法律同等，问题没点名时不再先给出法律"),
 ]

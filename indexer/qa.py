@@ -25,7 +25,8 @@ from .answers import Answer
 from .orscore import top_or
 from .question import AnalyzedQuestion, repair_unknown
 from .naming import authority
-from .ranges import is_value_group, question_values, range_fit
+from .ranges import (is_value_group, period_fit, question_periods, question_values, range_fit,
+                     spans_for_period)
 from .search import _top as exhaustive_top
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matches
 from .textnorm import fold_width
@@ -269,6 +270,8 @@ class QuestionAnswerer:
 
         unit_re = _unit_re(question.unit) if question.unit else None
         values = question_values(fold_width(question.text))
+        # 一个月最多……多少: the quota per month, asked with a number
+        periods = question_periods(question.text) if question.qtype == "quantity" else set()
         # The most specific word of the question the corpus knows: a possible answer must say it.
         known = [gi for gi, g in enumerate(groups)
                  if any(all(self.searcher.doc_frequency("content", t) for t in alt) for alt in g)]
@@ -281,6 +284,8 @@ class QuestionAnswerer:
             start, end = spans[first][0], spans[last][1]
             covered_local = covered_global = 0.0
             fit = range_fit(values, folded[start:end]) if values else 0
+            if periods and fit <= 0:
+                fit = period_fit(periods, folded[start:end]) or fit
             for gi in range(len(groups)):
                 held = max(present[i][gi] for i in range(first, last + 1))
                 if fit > 0 and gi in number_groups:
@@ -305,7 +310,9 @@ class QuestionAnswerer:
                 fitting = [(s, e) for s, e in spans_any if unit_re.search(folded[s:e])]
                 typed = bool(fitting)
                 if fitting:
-                    answers, type_score = fitting, max(type_score, TYPE_WEIGHT["quantity"])
+                    # asked per month, mark 每月不得超过三十六小时, not 每日不得超过一小时
+                    answers = spans_for_period(periods, folded, fitting)
+                    type_score = max(type_score, TYPE_WEIGHT["quantity"])
                 else:
                     type_score *= UNIT_MISS
             if question.qtype == "reason" and CONSEQUENCE_RE.match(text[spans[first][0]:spans[first][1]]):

@@ -144,3 +144,47 @@ _VALUE_TOKEN_RE = re.compile(rf"^(?:不到|不满|不足|未满|没满|超过)?{
 def is_value_group(group) -> bool:
     """Tell whether a question's key-word group is one of its numbers with a unit (十七岁, 六年)."""
     return any(len(alt) == 1 and _VALUE_TOKEN_RE.match(alt[0]) for alt in group)
+
+
+# A quota per period: 一个月最多加多少小时 asks for the monthly cap (每月不得超过三十六小时), not the
+# daily one of the same article (每日不得超过一小时).
+_QUESTION_PERIODS = (("day", r"每天|每日|一天|一日|天天"), ("week", r"每周|一周|每星期|一个星期|每个星期"),
+                     ("month", r"每月|每个月|一个月|月均"), ("year", r"每年|一年|全年|年度|每个年度"))
+_TEXT_PERIODS = (("day", r"每日|每天|日均"), ("week", r"每周|每星期"), ("month", r"每月|月均|每个月"),
+                 ("year", r"每年|年度|全年"))
+
+
+def question_periods(text: str) -> set[str]:
+    """The periods a question counts per (一个月 → month), when it asks how much in one."""
+    return {name for name, pattern in _QUESTION_PERIODS if re.search(pattern, text)}
+
+
+def period_fit(periods: set[str], text: str) -> int:
+    """1 when *text* states a quota per one of *periods*, -1 when it states quotas only per others."""
+    if not periods:
+        return 0
+    stated = {name for name, pattern in _TEXT_PERIODS if re.search(pattern, text)}
+    if not stated:
+        return 0
+    return 1 if stated & periods else -1
+
+
+def spans_for_period(periods: set[str], text: str, spans: list[tuple[int, int]], reach: int = 12) -> list[tuple[int, int]]:
+    """The answer spans of *text* stated per one of *periods* (每月不得超过三十六小时), or all of them."""
+    if not periods:
+        return spans
+    patterns = [pattern for name, pattern in _TEXT_PERIODS if name in periods]
+    kept = [(s, e) for s, e in spans
+            if any(re.search(pattern, text[max(0, s - reach):s]) and not _other_period_between(periods, text[max(0, s - reach):s])
+                   for pattern in patterns)]
+    return kept or spans
+
+
+def _other_period_between(periods: set[str], before: str) -> bool:
+    # 每月……每日不得超过三小时: the nearest period word before the number is the one that counts
+    last, name_at = -1, None
+    for name, pattern in _TEXT_PERIODS:
+        for match in re.finditer(pattern, before):
+            if match.start() > last:
+                last, name_at = match.start(), name
+    return name_at is not None and name_at not in periods

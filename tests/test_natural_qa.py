@@ -450,3 +450,13 @@ def test_the_kind_of_an_unclassified_document_is_read_from_its_title(title, kind
     from indexer.naming import authority, document_kind
     assert document_kind(title) == kind
     assert authority({"title": title, "level": "central"}) == 1.0   # the office's classification governs
+
+
+def test_a_quota_per_month_answers_a_question_per_month(tmp_path):
+    body = ("第四十一条 用人单位延长工作时间，一般每日不得超过一小时；"
+            "因特殊原因需要延长工作时间的，在保障劳动者身体健康的条件下延长工作时间每日不得超过三小时，"
+            "但是每月不得超过三十六小时。\n")
+    kb = _kb(tmp_path, {**_filler_docs(4), "labour": ("示例劳动规定", body, {})})
+    top = _top(kb, "单位安排加班，一个月加起来最多能加多少小时？")
+    assert "每月不得超过三十六小时" in top.text
+    assert "三十六小时" in top.html.split("<mark>")[1].split("</mark>")[0]
