@@ -6,6 +6,7 @@ Files are written first and the index is updated once at the end (one commit, no
 """
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from .importers import SUPPORTED_SUFFIXES, ImportLimits, ImportRefused, convert_
 from .models import level_key
 
 IGNORED_NAMES = {"README.md", "_folder.yml"}
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,11 +67,13 @@ def import_id(level: str, date: str, source_hash: str) -> str:
 
 def import_paths(kb, paths: list[str], *, level: str, doc_type: str = "", issuer: str = "",
                  author: str = "import", dry_run: bool = False, allow_duplicates: bool = False,
-                 limits: ImportLimits = ImportLimits(), on_start=None, progress=None) -> ImportSummary:
+                 limits: ImportLimits = ImportLimits(), encoding: str | None = None,
+                 on_start=None, progress=None) -> ImportSummary:
     """Convert and save every file under *paths*; return what was imported, skipped, failed.
 
     :param level: level of every imported document (key or Chinese label).
     :param doc_type: overrides the genre guessed from each title; *issuer* likewise.
+    :param encoding: of the .txt/.md files (see :func:`indexer.importers.convert_bytes`).
     :param on_start: called with the number of files; *progress* with each path done.
     """
     level_name = level_key(level)
@@ -83,7 +88,7 @@ def import_paths(kb, paths: list[str], *, level: str, doc_type: str = "", issuer
     known_ids = {m["id"] for m in known}
     for path in files:
         try:
-            draft = convert_file(path, limits)
+            draft = convert_file(path, limits, encoding)
             meta = dict(draft.meta, level=level_name)
             if doc_type:
                 meta["doc_type"] = doc_type
@@ -113,6 +118,10 @@ def import_paths(kb, paths: list[str], *, level: str, doc_type: str = "", issuer
         except (ImportRefused, PolicyKBError) as exc:
             reason = exc.detail if isinstance(exc, ImportRefused) else str(exc)
             summary.failed.append({"path": str(path), "reason": reason})
+        except Exception as exc:  # one file must not abort the batch (files already written stay listed)
+            log.exception("importing %s failed", path)
+            summary.failed.append({"path": str(path), "reason": f"导入时出现意外的内部错误（{type(exc).__name__}），"
+                                                            "其他文件照常导入；请把这个文件交给管理员检查。"})
         finally:
             if progress:
                 progress(path)
