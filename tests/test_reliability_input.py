@@ -355,3 +355,15 @@ def test_upload_form_takes_an_encoding(office):
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html
     assert form_fields(html, "/admin/new")["title"] == "關於開展督導工作的通知"
+
+
+# -- search within results -----------------------------------------------------------------------
+
+def test_search_within_results_is_bounded(running_site):
+    _root, client = running_site
+    response = client.get("/search?q=" + "学习" * 60 + "&within=" + "培训" * 50)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Location" not in response.headers
+    assert "在结果中搜索（参数 within）" in html and "超过 200 字的上限" in html
+    ok = client.get("/search?q=学习&within=培训")
+    assert ok.status_code == 303 and ok.headers["Location"].endswith("/search?q=%E5%AD%A6%E4%B9%A0+%E5%9F%B9%E8%AE%AD")
