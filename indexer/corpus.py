@@ -122,7 +122,8 @@ def split_front_matter(text: str, path: str = "") -> tuple[dict | None, str]:
     meta = load_yaml(match.group(1), path, label="头信息（YAML）", first_line=2) or {}
     if not isinstance(meta, dict):
         raise CorpusError(path, None, "头信息（YAML）应为“字段: 值”的形式。")
-    return meta, text[match.end():]
+    # a key written as a number, a date or null (1:, 2005-01-01:, ~:) is still a field name
+    return {str(key): value for key, value in meta.items()}, text[match.end():]
 
 
 def derived_id(relpath: str) -> str:

@@ -6,7 +6,8 @@ PyYAML's safe loader still does two things a hand-edited corpus must not meet:
   (so one typo escaped every collect-and-carry-on path); here dates stay text and
   :func:`indexer.corpus.normalize_date` decides them with a Chinese message;
 - it expands anchors and aliases, so a few hundred bytes (``&a [*b, *b, ...]`` nested 7 deep)
-  become millions of values; here any anchor or alias is refused before anything is built.
+  become millions of values; here any anchor or alias is refused before anything is built;
+- explicit type tags (``!!float x``, ``!!set``) raise more plain exceptions; they are refused too.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class RefusedYAML(yaml.YAMLError):
 
 
 class CorpusLoader(yaml.SafeLoader):
-    """SafeLoader without timestamps, anchors or aliases, and with bounded nesting."""
+    """SafeLoader without timestamps, type tags, anchors or aliases, and with bounded nesting."""
 
     yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP_TAG]
@@ -47,6 +48,9 @@ class CorpusLoader(yaml.SafeLoader):
             raise RefusedYAML(
                 "用了引用写法（& 开头的锚点或 * 开头的别名）。为防止少量文字展开成巨量内容，"
                 "语料文件不允许使用引用，请把内容直接写出", event.start_mark)
+        if getattr(event, "tag", None) not in (None, "!"):
+            # !!float x, !!binary, !!set ...: nothing in the corpus needs a type tag
+            raise RefusedYAML("含有不允许的类型标记（以 ! 开头的写法），请删去", event.start_mark)
         if not isinstance(event, CollectionStartEvent):
             return super().compose_node(parent, index)
         self._depth += 1
@@ -57,10 +61,6 @@ class CorpusLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_text_timestamp(self, node):
-        # an explicit !!timestamp tag: kept as text too, so the date check names the problem
-        return self.construct_scalar(node)
-
     def construct_bounded_int(self, node):
         try:
             return super().construct_yaml_int(node)
@@ -68,7 +68,6 @@ class CorpusLoader(yaml.SafeLoader):
             return self.construct_scalar(node)
 
 
-CorpusLoader.add_constructor(TIMESTAMP_TAG, CorpusLoader.construct_text_timestamp)
 CorpusLoader.add_constructor("tag:yaml.org,2002:int", CorpusLoader.construct_bounded_int)
 
 
@@ -111,3 +110,5 @@ def load_yaml(text: str, path: str, *, label: str = "YAML ", first_line: int = 1
         raise CorpusError(path, None, label + yaml_problem(exc, first_line))
     except RecursionError:
         raise CorpusError(path, None, f"{label}格式错误：嵌套层数过多。")
+    except (ValueError, TypeError, OverflowError):  # a constructor's own complaint: never an internal error
+        raise CorpusError(path, None, f"{label}中有无法读取的值，请检查写法（数字、日期请直接书写，不要加类型标记）。")

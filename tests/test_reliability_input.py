@@ -91,6 +91,17 @@ def test_bad_date_in_folder_file_names_it_and_other_folders_still_load(tmp_path,
     assert [d.id for d in docs] == ["rule-a"]
 
 
+@pytest.mark.parametrize("front, words", [
+    ("summary: !!float 不是数字\n", "头信息（YAML）第 5 行格式错误：含有不允许的类型标记"),
+    ("date: !!timestamp 2005-02-30\n", "头信息（YAML）第 5 行格式错误：含有不允许的类型标记"),
+    ("1: 数字作字段名\n~: 空字段名\n", "1, None：未知字段，已忽略"),
+])
+def test_other_values_pyyaml_fails_on_are_named_too(tmp_path, front, words):
+    write_raw(tmp_path / "a.md", "id: a\ntitle: 通知\nlevel: group\n" + front)
+    _docs, problems = Corpus(tmp_path).load()
+    assert words in " ".join(map(str, problems))
+
+
 def test_unreadable_folder_file_is_named_in_the_problem_of_its_documents(tmp_path):
     root = good_corpus(tmp_path / "corpus")
     (root / "laws").mkdir()
