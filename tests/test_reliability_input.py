@@ -308,6 +308,33 @@ def test_text_conversion_runs_under_the_worker_memory_cap(name):
     assert err.value.reason == "memory" and "超出" in str(err.value)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="the memory cap uses RLIMIT_AS (not on Windows)")
+def test_bulk_import_goes_on_after_a_file_over_the_memory_cap(tiny_corpus, tmp_path):
+    from indexer.bulk_import import import_paths
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "1-大.txt").write_text("关于整改的通知\n" + "各支部要认真整改。\n" * 80_000, encoding="utf-8")
+    (inbox / "2-小.txt").write_text("关于补课的通知\n群众不满意的要补课。\n", encoding="utf-8")
+    kb = KnowledgeBase(tiny_corpus, tmp_path / "idx", instance_dir=tmp_path / "var")
+    summary = import_paths(kb, [str(inbox)], level="集团", limits=ImportLimits(memory_mb=1))
+    assert [f["path"] for f in summary.failed] == [str(inbox / "1-大.txt")]
+    assert "超出" in summary.failed[0]["reason"]
+    assert len(summary.imported) == 1 and kb.search("群众不满意").total == 1
+
+
+def test_bulk_import_of_text_is_under_the_worker_time_limit(tiny_corpus, tmp_path):
+    from indexer.bulk_import import import_paths
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n in (1, 2):
+        (inbox / f"{n}.md").write_text(f"# 第{n}号通知\n\n各支部要认真整改。\n", encoding="utf-8")
+    kb = KnowledgeBase(tiny_corpus, tmp_path / "idx", instance_dir=tmp_path / "var")
+    # no interpreter starts and answers within 10 ms: each file is given up, none hangs the batch
+    summary = import_paths(kb, [str(inbox)], level="集团", limits=ImportLimits(timeout=0.01))
+    assert summary.imported == [] and len(summary.failed) == 2
+    assert all("超过 0.01 秒" in f["reason"] for f in summary.failed)
+
+
 # -- encodings ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])

@@ -1,7 +1,11 @@
-"""The import worker: read a file (.docx, .pdf, .txt, .md) from stdin, write a JSON result to stdout.
+"""The import worker: convert a file (.docx, .pdf, .txt, .md) from stdin, write a JSON result.
 
 Started by ``convert.py`` with a timeout; it caps its own address space first, so a hostile
 file that slipped past the size checks ends in a MemoryError here, not in the caller.
+
+Two modes: ``worker KIND MEMORY_MB [ENCODING]`` converts the whole of stdin once (an upload);
+``worker --serve MEMORY_MB`` converts one file after another for a bulk import, each sent as a
+JSON header line (kind, encoding, size) and that many bytes, each answered by one JSON line.
 """
 from __future__ import annotations
 
@@ -9,36 +13,62 @@ import json
 import sys
 
 
-def main() -> int:
-    kind, memory_mb = sys.argv[1], int(sys.argv[2])
-    encoding = sys.argv[3] if len(sys.argv) > 3 else ""
+def cap_memory(memory_mb: int) -> None:
     try:
         import resource
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):
         pass  # not available on Windows: the timeout still applies
-    data = sys.stdin.buffer.read()
+
+
+def convert(kind: str, data: bytes, encoding: str) -> dict:
+    """Return the JSON-ready result of converting *data* of *kind*."""
     from .errors import ImportRefused
     try:
         if kind in ("txt", "md"):
             from .text import convert_text
-            result = {"ok": True, **convert_text(data, "", kind, encoding or None)}
-        elif kind == "docx":
+            return {"ok": True, **convert_text(data, "", kind, encoding or None)}
+        if kind == "docx":
             from .docx import docx_to_markdown
-            result = {"ok": True, "text": docx_to_markdown(data)}
-        else:
-            from .pdf import pdf_text
-            result = {"ok": True, "text": pdf_text(data)}
+            return {"ok": True, "text": docx_to_markdown(data)}
+        from .pdf import pdf_text
+        return {"ok": True, "text": pdf_text(data)}
     except ImportRefused as exc:
-        result = {"ok": False, "reason": exc.reason, "message": exc.detail}
+        return {"ok": False, "reason": exc.reason, "message": exc.detail}
     except MemoryError:
-        result = {"ok": False, "reason": "memory", "message": "文件过于复杂，解析时超出内存上限，已放弃。"}
+        return {"ok": False, "reason": "memory", "message": "文件过于复杂，解析时超出内存上限，已放弃。"}
     except Exception:  # any parser failure on a damaged file
         label = {"docx": "Word", "pdf": "PDF"}.get(kind, "文本")
-        result = {"ok": False, "reason": "broken", "message": f"{label} 文件已损坏或格式不规范，无法读取。"
-                  "请用原软件打开后重新另存，再导入。"}
-    sys.stdout.write(json.dumps(result, ensure_ascii=True))
+        return {"ok": False, "reason": "broken", "message": f"{label} 文件已损坏或格式不规范，无法读取。"
+                "请用原软件打开后重新另存，再导入。"}
+
+
+def serve(memory_mb: int) -> int:
+    cap_memory(memory_mb)
+    stdin, stdout = sys.stdin.buffer, sys.stdout
+    while True:
+        header = stdin.readline()
+        if not header:
+            return 0
+        request = json.loads(header)
+        data = stdin.read(request["size"])
+        result = convert(request["kind"], data, request.get("encoding") or "")
+        del data
+        stdout.write(json.dumps(result, ensure_ascii=True) + "\n")
+        stdout.flush()
+        if result.get("reason") == "memory":
+            return 0  # the caller starts a fresh process for the next file
+
+
+def main() -> int:
+    if sys.argv[1] == "--serve":
+        return serve(int(sys.argv[2]))
+    kind, memory_mb = sys.argv[1], int(sys.argv[2])
+    encoding = sys.argv[3] if len(sys.argv) > 3 else ""
+    cap_memory(memory_mb)
+    data = sys.stdin.buffer.read()
+    sys.stdout.write(json.dumps(convert(kind, data, encoding), ensure_ascii=True))
     return 0
 
 
