@@ -91,7 +91,7 @@ def _worker_command(*args: str) -> tuple[list[str], dict, str]:
 
 def run_worker(kind: str, data: bytes, name: str, limits: ImportLimits, encoding: str | None = None) -> dict:
     """Parse file bytes in a child process bounded in time and memory; return its result."""
-    command, env, cwd = _worker_command(kind, str(limits.memory_mb), encoding or "")
+    command, env, cwd = _worker_command(kind, str(limits.memory_mb), encoding or "", str(limits.timeout))
     try:
         completed = subprocess.run(command, input=data, capture_output=True, timeout=limits.timeout,
                                    env=env, cwd=cwd)
@@ -141,7 +141,7 @@ class WorkerSession:
         self._reader.join()
 
     def _start(self) -> subprocess.Popen:
-        command, env, cwd = _worker_command("--serve", str(self.limits.memory_mb))
+        command, env, cwd = _worker_command("--serve", str(self.limits.memory_mb), str(self.limits.timeout))
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL, env=env, cwd=cwd)
         self._answers = queue.Queue()

@@ -3,9 +3,11 @@
 Started by ``convert.py`` with a timeout; it caps its own address space first, so a hostile
 file that slipped past the size checks ends in a MemoryError here, not in the caller.
 
-Two modes: ``worker KIND MEMORY_MB [ENCODING]`` converts the whole of stdin once (an upload);
-``worker --serve MEMORY_MB`` converts one file after another for a bulk import, each sent as a
-JSON header line (kind, encoding, size) and that many bytes, each answered by one JSON line.
+Two modes: ``worker KIND MEMORY_MB [ENCODING [SECONDS]]`` converts the whole of stdin once (an
+upload); ``worker --serve MEMORY_MB [SECONDS]`` converts one file after another for a bulk import,
+each sent as a JSON header line (kind, encoding, size) and that many bytes, each answered by one
+JSON line.  SECONDS also bounds the CPU time of each file, so a worker whose caller was killed
+(and so can no longer time it out) still stops.
 """
 from __future__ import annotations
 
@@ -20,6 +22,17 @@ def cap_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):
         pass  # not available on Windows: the timeout still applies
+
+
+def cap_cpu(seconds: float) -> None:
+    """Stop this process (SIGXCPU) when the next file takes much more CPU than its time limit."""
+    try:
+        import resource
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        soft = int(used.ru_utime + used.ru_stime + 2 * seconds + 5)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, resource.getrlimit(resource.RLIMIT_CPU)[1]))
+    except (ImportError, ValueError, OSError):
+        pass  # not available on Windows
 
 
 def convert(kind: str, data: bytes, encoding: str) -> dict:
@@ -44,7 +57,7 @@ def convert(kind: str, data: bytes, encoding: str) -> dict:
                 "请用原软件打开后重新另存，再导入。"}
 
 
-def serve(memory_mb: int) -> int:
+def serve(memory_mb: int, seconds: float) -> int:
     cap_memory(memory_mb)
     stdin, stdout = sys.stdin.buffer, sys.stdout
     while True:
@@ -53,6 +66,7 @@ def serve(memory_mb: int) -> int:
             return 0
         request = json.loads(header)
         data = stdin.read(request["size"])
+        cap_cpu(seconds)
         result = convert(request["kind"], data, request.get("encoding") or "")
         del data
         stdout.write(json.dumps(result, ensure_ascii=True) + "\n")
@@ -63,10 +77,11 @@ def serve(memory_mb: int) -> int:
 
 def main() -> int:
     if sys.argv[1] == "--serve":
-        return serve(int(sys.argv[2]))
+        return serve(int(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) > 3 else 60.0)
     kind, memory_mb = sys.argv[1], int(sys.argv[2])
     encoding = sys.argv[3] if len(sys.argv) > 3 else ""
     cap_memory(memory_mb)
+    cap_cpu(float(sys.argv[4]) if len(sys.argv) > 4 else 60.0)
     data = sys.stdin.buffer.read()
     sys.stdout.write(json.dumps(convert(kind, data, encoding), ensure_ascii=True))
     return 0
