@@ -374,21 +374,22 @@ class Corpus:
                     problems.append(CorpusProblem(doc.path, "cites", f"引用的文档“{cited}”不存在。", "warning"))
             if doc.replaced_by and doc.replaced_by not in ids:
                 problems.append(CorpusProblem(doc.path, "replaced_by", f"替代文档“{doc.replaced_by}”不存在。", "warning"))
-        try:
+        def glossary_sources():
             for term, entry in self.glossary().items():
                 if entry["source"] and entry["source"] not in ids:
                     problems.append(CorpusProblem("glossary.yml", term, f"出处文档“{entry['source']}”不存在。", "warning"))
+
+        def reading_list_documents():
             for reading in self.reading_lists():
                 for item in reading["items"]:
                     if item["doc"] not in ids:
                         problems.append(CorpusProblem("reading_lists.yml", reading["id"], f"文档“{item['doc']}”不存在。", "warning"))
-            self.aliases()
-        except CorpusError as exc:
-            problems.append(CorpusProblem(exc.path, exc.field, exc.reason))
-        try:
-            self.wording()
-        except CorpusError as exc:
-            problems.append(CorpusProblem(exc.path, exc.field, exc.reason))
+
+        for check in (glossary_sources, reading_list_documents, self.aliases, self.wording):
+            try:  # each side file on its own: one broken file does not hide another's problems
+                check()
+            except CorpusError as exc:
+                problems.append(CorpusProblem(exc.path, exc.field, exc.reason))
         return problems
 
     # -- side files ------------------------------------------------------------------------

@@ -155,6 +155,16 @@ def test_a_broken_side_file_is_named_and_indexing_goes_on(tmp_path, name, text):
     assert KnowledgeBase(root, tmp_path / "index").search("40学时").hits[0].id == "rule-a"
 
 
+def test_check_names_every_broken_side_file_not_only_the_first(tmp_path):
+    root = good_corpus(tmp_path / "corpus")
+    for name in ("aliases.yml", "glossary.yml", "reading_lists.yml", "wording.yml"):
+        (root / name).write_text("甲: [未闭合\n", encoding="utf-8")
+    checked = run("check", "--corpus", str(root), "--index", str(tmp_path / "index"))
+    assert checked.exit_code == 1
+    for name in ("aliases.yml", "glossary.yml", "reading_lists.yml", "wording.yml"):
+        assert f"{name}：YAML 第 2 行格式错误" in checked.output, checked.output
+
+
 @pytest.fixture
 def running_site(tmp_path):
     root = good_corpus(tmp_path / "corpus")
