@@ -1,8 +1,9 @@
 """Hostile or mistaken input must end as a Chinese "文件：字段：原因", never an internal error.
 
 Regressions of issue 11 (input side): impossible unquoted dates in every kind of corpus file, in
-uploads and in imports; YAML alias bombs; caps on list fields; text conversion under the import
-worker's limits; UTF-16 and Big5 text; the bounded "在结果中搜索" parameter.
+uploads, in imports and in a side file changed while the site runs; YAML alias bombs and type
+tags; caps on list fields; text conversion under the import worker's time and memory limits
+(uploads and batches); UTF-16 and Big5 text; the bounded "在结果中搜索" parameter.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from indexer import KnowledgeBase
+from indexer import CorpusError, KnowledgeBase
 from indexer.corpus import Corpus
 from indexer.importers import ImportLimits, ImportRefused, convert_bytes
 from webapp import create_app
@@ -266,7 +267,7 @@ def test_side_file_with_anchors_is_refused(tmp_path, name):
     corpus = Corpus(tmp_path)
     loader = {"aliases.yml": corpus.aliases, "glossary.yml": corpus.glossary, "wording.yml": corpus.wording,
               "reading_lists.yml": corpus.reading_lists}[name]
-    with pytest.raises(Exception) as err:
+    with pytest.raises(CorpusError) as err:
         loader()
     assert f"{name}：YAML 第 1 行格式错误：用了引用写法" in str(err.value)
 
