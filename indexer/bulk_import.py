@@ -6,6 +6,7 @@ Files are written first and the index is updated once at the end (one commit, no
 """
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,12 @@ from pathlib import Path
 from .docform import LEVEL_PREFIX
 from .editing import DuplicateDocument, FieldError
 from .errors import PolicyKBError
-from .importers import SUPPORTED_SUFFIXES, ImportLimits, ImportRefused, convert_file
+from .importers import SUPPORTED_SUFFIXES, ImportLimits, ImportRefused, WorkerSession, convert_file
 from .models import level_key
 
 IGNORED_NAMES = {"README.md", "_folder.yml"}
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,11 +67,13 @@ def import_id(level: str, date: str, source_hash: str) -> str:
 
 def import_paths(kb, paths: list[str], *, level: str, doc_type: str = "", issuer: str = "",
                  author: str = "import", dry_run: bool = False, allow_duplicates: bool = False,
-                 limits: ImportLimits = ImportLimits(), on_start=None, progress=None) -> ImportSummary:
+                 limits: ImportLimits = ImportLimits(), encoding: str | None = None,
+                 on_start=None, progress=None) -> ImportSummary:
     """Convert and save every file under *paths*; return what was imported, skipped, failed.
 
     :param level: level of every imported document (key or Chinese label).
     :param doc_type: overrides the genre guessed from each title; *issuer* likewise.
+    :param encoding: of the .txt/.md files (see :func:`indexer.importers.convert_bytes`).
     :param on_start: called with the number of files; *progress* with each path done.
     """
     level_name = level_key(level)
@@ -81,41 +86,46 @@ def import_paths(kb, paths: list[str], *, level: str, doc_type: str = "", issuer
     workspace = kb.workspace
     known = [dict(m) for m in workspace.catalog()]
     known_ids = {m["id"] for m in known}
-    for path in files:
-        try:
-            draft = convert_file(path, limits)
-            meta = dict(draft.meta, level=level_name)
-            if doc_type:
-                meta["doc_type"] = doc_type
-            if issuer:
-                meta["issuer"] = issuer
-            date = str(meta.get("date") or "")
-            meta["id"] = import_id(level_name, date, draft.source_hash)
-            if meta["id"] in known_ids:
-                summary.skipped.append({"path": str(path), "reason": f"已导入过（文档 {meta['id']}）"})
-                continue
-            if dry_run:
-                workspace.validate(meta, draft.body, f"documents/{level_name}/{meta['id']}.md")
-                duplicates = workspace.find_duplicates(meta, known=known)
-                if duplicates and not allow_duplicates:
-                    raise DuplicateDocument(duplicates)
-            else:
-                workspace.create_document(meta, draft.body, author, force=allow_duplicates, index=False,
-                                          known=known, action="import",
-                                          summary=f"从 {path.name} 导入")
-            summary.imported.append(meta["id"])
-            known_ids.add(meta["id"])
-            known.append({"id": meta["id"], "title": meta.get("title", ""), "date": date,
-                          "doc_no": meta.get("doc_no", "")})
-        except DuplicateDocument as exc:
-            first = exc.duplicates[0]
-            summary.skipped.append({"path": str(path), "reason": f"可能重复：与《{first.title}》（{first.id}）{first.reason}"})
-        except (ImportRefused, PolicyKBError) as exc:
-            reason = exc.detail if isinstance(exc, ImportRefused) else str(exc)
-            summary.failed.append({"path": str(path), "reason": reason})
-        finally:
-            if progress:
-                progress(path)
+    with WorkerSession(limits) as worker:  # one converter process for the batch, not one per file
+        for path in files:
+            try:
+                draft = convert_file(path, limits, encoding, worker)
+                meta = dict(draft.meta, level=level_name)
+                if doc_type:
+                    meta["doc_type"] = doc_type
+                if issuer:
+                    meta["issuer"] = issuer
+                date = str(meta.get("date") or "")
+                meta["id"] = import_id(level_name, date, draft.source_hash)
+                if meta["id"] in known_ids:
+                    summary.skipped.append({"path": str(path), "reason": f"已导入过（文档 {meta['id']}）"})
+                    continue
+                if dry_run:
+                    workspace.validate(meta, draft.body, f"documents/{level_name}/{meta['id']}.md")
+                    duplicates = workspace.find_duplicates(meta, known=known)
+                    if duplicates and not allow_duplicates:
+                        raise DuplicateDocument(duplicates)
+                else:
+                    workspace.create_document(meta, draft.body, author, force=allow_duplicates, index=False,
+                                              known=known, action="import",
+                                              summary=f"从 {path.name} 导入")
+                summary.imported.append(meta["id"])
+                known_ids.add(meta["id"])
+                known.append({"id": meta["id"], "title": meta.get("title", ""), "date": date,
+                              "doc_no": meta.get("doc_no", "")})
+            except DuplicateDocument as exc:
+                first = exc.duplicates[0]
+                summary.skipped.append({"path": str(path), "reason": f"可能重复：与《{first.title}》（{first.id}）{first.reason}"})
+            except (ImportRefused, PolicyKBError) as exc:
+                reason = exc.detail if isinstance(exc, ImportRefused) else str(exc)
+                summary.failed.append({"path": str(path), "reason": reason})
+            except Exception as exc:  # one file must not abort the batch (files already written stay listed)
+                log.exception("importing %s failed", path)
+                summary.failed.append({"path": str(path), "reason": f"导入时出现意外的内部错误（{type(exc).__name__}），"
+                                                                "其他文件照常导入；请把这个文件交给管理员检查。"})
+            finally:
+                if progress:
+                    progress(path)
     if summary.imported and not dry_run:
         kb.index()
     return summary

@@ -207,20 +207,28 @@ def check_command(corpus_dir, index_dir, quiet):
 @click.option("--author", default="import", show_default=True, help="记入历史版本的操作人。")
 @click.option("--allow-duplicates", is_flag=True, help="文号或“标题+日期”与已有文档相同时仍然导入。")
 @click.option("--max-mb", default=20, show_default=True, help="单个文件大小上限（MB）。")
+@click.option("--encoding", default="", metavar="编码",
+              help="文本文件（.txt/.md）的编码：utf-8、gb18030、big5、utf-16；不填则只用能确定的编码，"
+                   "不能确定时该文件列为失败并请您指定。")
 @click.option("--dry-run", is_flag=True, help="只检查和转换，不写入任何文件。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：imported / skipped / failed。")
 def import_command(corpus_dir, index_dir, instance_dir, paths, level, doc_type, issuer, author,
-                   allow_duplicates, max_mb, dry_run, as_json):
+                   allow_duplicates, max_mb, encoding, dry_run, as_json):
     """导入 .docx/.pdf/.txt/.md 文件或整个文件夹；重复运行不会重复导入。"""
     from .bulk_import import import_paths
-    from .importers import ImportLimits
+    from .importers import ImportLimits, ImportRefused, encoding_codec
 
+    if encoding:
+        try:
+            encoding_codec(encoding)
+        except ImportRefused as exc:
+            raise CLIError(f"--encoding：{exc.detail}")
     kb = KnowledgeBase(corpus_dir, index_dir, instance_dir=instance_dir)
     try:
         with ProgressBar("导入", enabled=not as_json, minimum=1) as bar:
             summary = import_paths(kb, list(paths), level=level, doc_type=doc_type, issuer=issuer,
                                    author=author, dry_run=dry_run, allow_duplicates=allow_duplicates,
-                                   limits=ImportLimits(max_bytes=max_mb * 1024 * 1024),
+                                   limits=ImportLimits(max_bytes=max_mb * 1024 * 1024), encoding=encoding or None,
                                    on_start=bar.on_start, progress=bar.progress)
     except PolicyKBError as exc:
         raise CLIError(str(exc))

@@ -13,11 +13,10 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from .errors import CorpusError
 from .models import LEVELS, STATUSES, CorpusProblem, PolicyDoc, level_key
 from .passages import split_blocks
+from .yamlread import load_yaml
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}$")
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -28,6 +27,9 @@ KNOWN_FIELDS = {"id", "title", "level", "doc_type", "issuer", "doc_no", "date", 
 _DATE_IN_NAME_RE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)")
 _DATE_IN_TEXT_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _DATE_RE = re.compile(r"^((?:19|20)\d{2})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+# A time after the day, as YAML timestamps allow it (2005-01-18 09:30:00, ...T09:30:00+08:00).
+_TIME_RE = re.compile(r"^(.*?\d)(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+                      r"[ \t]*(?:Z|[+-]\d{1,2}(?::?\d{2})?)?$")
 
 
 def decode_bytes(data: bytes, path: str = "") -> str:
@@ -49,14 +51,26 @@ def content_hash(data: bytes) -> str:
 
 
 def normalize_date(value, path: str = "") -> str:
-    """Return a date as YYYY, YYYY-MM or YYYY-MM-DD, or raise CorpusError."""
+    """Return a date as YYYY, YYYY-MM or YYYY-MM-DD, or raise CorpusError.
+
+    Dates arrive as text (see :mod:`indexer.yamlread`); a time of day after the date is checked
+    and dropped.
+    """
     if value is None or value == "":
         return ""
     if isinstance(value, _dt.datetime):
         value = value.date()
     if isinstance(value, _dt.date):
         return value.isoformat()
-    text = str(value).strip().replace("/", "-").replace(".", "-")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise CorpusError(path, "date", "日期应写成 YYYY-MM-DD、YYYY-MM 或 YYYY。")
+    text = str(value).strip()
+    timed = _TIME_RE.match(text)
+    if timed:
+        text, hour, minute, second = timed.groups()
+        if int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59:
+            raise CorpusError(path, "date", f"日期“{value}”中的时间不存在。")
+    text = text.replace("/", "-").replace(".", "-")
     match = _DATE_RE.match(text)
     if not match:
         raise CorpusError(path, "date", f"日期“{value}”格式不对，应写成 YYYY-MM-DD、YYYY-MM 或 YYYY。")
@@ -73,38 +87,31 @@ def normalize_date(value, path: str = "") -> str:
     return year
 
 
-def _as_list(value, path: str, name: str) -> tuple[str, ...]:
+# Caps on list fields: a real document has a handful of tags and cites; thousands of them is a
+# mistake (or a hostile file) that would swell every page and facet.
+LIST_LIMITS = {"tags": (50, 50), "cites": (200, 120)}
+ALIAS_LIMITS = (50, 100)  # full names per alias, characters per name
+
+
+def _as_list(value, path: str, name: str, limits: tuple[int, int] | None = None) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, str):
-        return tuple(v.strip() for v in re.split(r"[,，、;；]", value) if v.strip())
-    if isinstance(value, (list, tuple)):
-        return tuple(str(v).strip() for v in value if str(v).strip())
-    raise CorpusError(path, name, "应为列表，例如 [学习动员, 督导]。")
-
-
-# PyYAML explains problems in English; office staff get the usual causes in Chinese.
-_YAML_PROBLEMS = (
-    ("could not determine a constructor", "含有不允许的类型标记（以 ! 开头的写法），请删去"),
-    ("mapping values are not allowed", "冒号的位置不对：值里含有“: ”时，请给整个值加上引号"),
-    ("cannot start any token", "含有不能出现在这里的字符（如制表符、@ 或 `），请改用空格或给值加上引号"),
-    ("found undefined alias", "用了未定义的引用（* 开头的写法）"),
-    ("found unexpected end of stream", "引号或括号没有配对"),
-    ("found unknown escape character", "双引号内有无效的反斜杠写法，请改用单引号"),
-    ("expected <block end>", "缩进不一致，同一层的字段请对齐"),
-    ("did not find expected key", "缩进不一致，同一层的字段请对齐"),
-    ("expected ',' or ']'", "方括号列表的写法有误，应为 [甲, 乙]"),
-    ("found duplicate anchor", "重复定义了引用（& 开头的写法）"),
-)
-
-
-def yaml_problem(exc: Exception, first_line: int = 1) -> str:
-    """Return where and why YAML could not be read, as a Chinese phrase (no English)."""
-    mark = getattr(exc, "problem_mark", None)
-    where = f"第 {mark.line + first_line} 行" if mark else ""
-    problem = f"{getattr(exc, 'problem', '') or ''} {getattr(exc, 'context', '') or ''}"
-    reason = next((text for key, text in _YAML_PROBLEMS if key in problem), "请检查冒号、引号、括号和缩进")
-    return f"{where}格式错误：{reason}。"
+        items = tuple(v.strip() for v in re.split(r"[,，、;；]", value) if v.strip())
+    elif isinstance(value, (list, tuple)):
+        if any(isinstance(v, (list, tuple, dict)) for v in value):
+            raise CorpusError(path, name, "列表中的每一项应为一个词语，不能再套列表或字段。")
+        items = tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+    else:
+        raise CorpusError(path, name, "应为列表，例如 [学习动员, 督导]。")
+    max_items, max_chars = limits or LIST_LIMITS.get(name, (None, None))
+    if max_items is not None and len(items) > max_items:
+        raise CorpusError(path, name, f"有 {len(items)} 项，超过上限 {max_items} 项。")
+    if max_chars is not None:
+        for item in items:
+            if len(item) > max_chars:
+                raise CorpusError(path, name, f"“{item[:20]}……”有 {len(item)} 个字，超过每项 {max_chars} 字的上限。")
+    return items
 
 
 def split_front_matter(text: str, path: str = "") -> tuple[dict | None, str]:
@@ -112,13 +119,11 @@ def split_front_matter(text: str, path: str = "") -> tuple[dict | None, str]:
     match = FRONT_MATTER_RE.match(text)
     if not match:
         return None, text
-    try:
-        meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
-        raise CorpusError(path, None, "头信息（YAML）" + yaml_problem(exc, first_line=2))
+    meta = load_yaml(match.group(1), path, label="头信息（YAML）", first_line=2) or {}
     if not isinstance(meta, dict):
         raise CorpusError(path, None, "头信息（YAML）应为“字段: 值”的形式。")
-    return meta, text[match.end():]
+    # a key written as a number, a date or null (1:, 2005-01-01:, ~:) is still a field name
+    return {str(key): value for key, value in meta.items()}, text[match.end():]
 
 
 def derived_id(relpath: str) -> str:
@@ -288,7 +293,11 @@ class Corpus:
         return SourceFile(self.relpath(path), path, content_hash(data), data)
 
     def folder_defaults(self, path: Path) -> dict:
-        """Merge ``_folder.yml`` files from the corpus root down to the file's folder."""
+        """Merge ``_folder.yml`` files from the corpus root down to the file's folder.
+
+        :raises CorpusError: naming the document *path* and, in the reason, the folder file that
+            cannot be read (its documents are left out rather than filed with wrong defaults).
+        """
         merged: dict = {}
         folder = path.parent
         chain = []
@@ -300,12 +309,16 @@ class Corpus:
         for folder in reversed(chain):
             candidate = folder / FOLDER_DEFAULTS
             if candidate.exists():
+                name = self.relpath(candidate)
                 try:
-                    data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
-                except yaml.YAMLError as exc:
-                    raise CorpusError(self.relpath(candidate), None, "YAML " + yaml_problem(exc))
-                if isinstance(data, dict):
-                    merged.update({k: v for k, v in data.items() if k in KNOWN_FIELDS - {"id", "title"}})
+                    data = load_yaml(decode_bytes(candidate.read_bytes(), name), name) or {}
+                    if not isinstance(data, dict):
+                        raise CorpusError(name, None, "应为“字段: 值”的形式，例如 level: central。")
+                except OSError as exc:
+                    raise CorpusError(self.relpath(path), None, f"所在目录的 {name} 无法读取：{exc.strerror}")
+                except CorpusError as exc:
+                    raise CorpusError(self.relpath(path), None, f"所在目录的 {exc}本文件未编入。")
+                merged.update({k: v for k, v in data.items() if k in KNOWN_FIELDS - {"id", "title"}})
         return merged
 
     def defaults_key(self, folder: str) -> str:
@@ -361,21 +374,22 @@ class Corpus:
                     problems.append(CorpusProblem(doc.path, "cites", f"引用的文档“{cited}”不存在。", "warning"))
             if doc.replaced_by and doc.replaced_by not in ids:
                 problems.append(CorpusProblem(doc.path, "replaced_by", f"替代文档“{doc.replaced_by}”不存在。", "warning"))
-        try:
+        def glossary_sources():
             for term, entry in self.glossary().items():
                 if entry["source"] and entry["source"] not in ids:
                     problems.append(CorpusProblem("glossary.yml", term, f"出处文档“{entry['source']}”不存在。", "warning"))
+
+        def reading_list_documents():
             for reading in self.reading_lists():
                 for item in reading["items"]:
                     if item["doc"] not in ids:
                         problems.append(CorpusProblem("reading_lists.yml", reading["id"], f"文档“{item['doc']}”不存在。", "warning"))
-            self.aliases()
-        except CorpusError as exc:
-            problems.append(CorpusProblem(exc.path, exc.field, exc.reason))
-        try:
-            self.wording()
-        except CorpusError as exc:
-            problems.append(CorpusProblem(exc.path, exc.field, exc.reason))
+
+        for check in (glossary_sources, reading_list_documents, self.aliases, self.wording):
+            try:  # each side file on its own: one broken file does not hide another's problems
+                check()
+            except CorpusError as exc:
+                problems.append(CorpusProblem(exc.path, exc.field, exc.reason))
         return problems
 
     # -- side files ------------------------------------------------------------------------
@@ -384,9 +398,10 @@ class Corpus:
         if not path.exists():
             return None
         try:
-            return yaml.safe_load(decode_bytes(path.read_bytes(), name))
-        except yaml.YAMLError as exc:
-            raise CorpusError(name, None, "YAML " + yaml_problem(exc))
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CorpusError(name, None, f"无法读取：{exc.strerror}")
+        return load_yaml(decode_bytes(data, name), name)
 
     def userdict_path(self) -> Path:
         return self.root / "userdict.txt"
@@ -398,7 +413,7 @@ class Corpus:
             raise CorpusError("aliases.yml", None, "应为“简称: [全称, …]”的映射。")
         result = {}
         for alias, names in data.items():
-            full = _as_list(names, "aliases.yml", str(alias))
+            full = _as_list(names, "aliases.yml", str(alias), ALIAS_LIMITS)
             if full:
                 result[str(alias).strip()] = full
         return result
@@ -435,9 +450,14 @@ class Corpus:
             if not isinstance(entry, dict) or not entry.get("id") or not entry.get("title"):
                 raise CorpusError("reading_lists.yml", f"第 {n} 项", "缺少 id 或 title。")
             items = []
-            for item in entry.get("items") or []:
-                if isinstance(item, str):
-                    item = {"doc": item}
+            listed = entry.get("items") or []
+            if not isinstance(listed, list):
+                raise CorpusError("reading_lists.yml", f"第 {n} 项", "items 应为文档的列表。")
+            for m, item in enumerate(listed, 1):
+                if isinstance(item, (str, int)):
+                    item = {"doc": str(item)}
+                if not isinstance(item, dict):
+                    raise CorpusError("reading_lists.yml", f"第 {n} 项", f"items 的第 {m} 项应为文档 id 或 {{doc, reason}}。")
                 items.append({"doc": str(item.get("doc", "")).strip(), "reason": str(item.get("reason") or "").strip()})
             lists.append({"id": str(entry["id"]), "title": str(entry["title"]),
                           "description": str(entry.get("description") or ""), "items": items})

@@ -1,6 +1,7 @@
 """The knowledge base: one object that owns the corpus, the analyzer and the index."""
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -21,6 +22,7 @@ from .resultcache import ResultCache
 from .search import QueryCompiler, run_search
 from .store import IndexChanged, IndexStore
 from .storedmeta import stored_metas
+from .wording import merged_wording
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = os.path.join("var", "index")
@@ -30,6 +32,9 @@ MAX_PAGE = 1000
 MAX_QUESTION_CHARS = 200
 INDEX_ATTEMPTS = 3  # reads of the corpus before indexing without the staleness check
 PARSED_DOCUMENTS = 64  # parsed documents kept for document pages
+SIDE_FILES = ("aliases.yml", "glossary.yml", "wording.yml", "reading_lists.yml")
+
+log = logging.getLogger(__name__)
 
 
 class KnowledgeBase:
@@ -55,6 +60,7 @@ class KnowledgeBase:
         self._store: IndexStore | None = None
         self._side_cache: dict[str, tuple[float, object, int]] = {}
         self._side_loads = 0
+        self._side_problems: dict[str, CorpusProblem] = {}
         self.instance_dir = Path(instance_dir)
         self._workspace = None
         self._results = ResultCache(result_cache)
@@ -97,7 +103,13 @@ class KnowledgeBase:
                 self._store = IndexStore(self.index_dir, self.analyzer, self.analyzer.fingerprint())
             return self._store
 
-    def _side(self, name: str, loader):
+    def _side(self, name: str, loader, fallback):
+        """Return side file *name* as *loader* reads it, reloaded when its mtime changes.
+
+        A side file that cannot be read must not take the site down: its problem is kept (see
+        :meth:`side_problems`, logged once) and the last table that could be read stays in use,
+        or *fallback()* when there is none yet.
+        """
         path = self.corpus.root / name
         try:
             mtime = path.stat().st_mtime
@@ -106,7 +118,19 @@ class KnowledgeBase:
         cached = self._side_cache.get(name)
         if cached and cached[0] == mtime:
             return cached[1]
-        value = loader()
+        try:
+            value = loader()
+        except CorpusError as exc:
+            if cached:  # changed while running: say so where the site's operator looks
+                log.warning("%s：%s（沿用上次读取的内容）", exc.path, exc.reason)
+                self._side_problems[name] = CorpusProblem(exc.path, exc.field, exc.reason + "（沿用上次读取的内容）")
+                self._side_cache[name] = (mtime, cached[1], cached[2])
+                return cached[1]
+            # at start the index and check reports list it
+            self._side_problems[name] = CorpusProblem(exc.path, exc.field, exc.reason + "（该文件暂不使用）")
+            value = fallback()
+        else:
+            self._side_problems.pop(name, None)
         self._side_loads += 1
         self._side_cache[name] = (mtime, value, self._side_loads)
         return value
@@ -116,22 +140,27 @@ class KnowledgeBase:
         cached = self._side_cache.get(name)
         return cached[2] if cached else 0
 
+    def side_problems(self) -> list[CorpusProblem]:
+        """Return the problems of side files that could not be read (each is loaded first)."""
+        self.aliases(), self.glossary(), self.wording(), self.reading_lists()
+        return [self._side_problems[name] for name in SIDE_FILES if name in self._side_problems]
+
     def aliases(self) -> dict[str, tuple[str, ...]]:
-        return self._side("aliases.yml", self.corpus.aliases)
+        return self._side("aliases.yml", self.corpus.aliases, dict)
 
     def glossary(self) -> dict[str, dict]:
-        return self._side("glossary.yml", self.corpus.glossary)
+        return self._side("glossary.yml", self.corpus.glossary, dict)
 
     def wording(self) -> dict[str, tuple[str, ...]]:
         """Return the everyday-to-official wording table (``wording.yml``)."""
-        return self._side("wording.yml", self.corpus.wording)
+        return self._side("wording.yml", self.corpus.wording, lambda: merged_wording({}))
 
     def titles(self):
         """Return the :class:`~indexer.naming.TitleIndex` of the indexed documents (cached)."""
         return self.catalog().titles()
 
     def reading_lists(self) -> list[dict]:
-        return self._side("reading_lists.yml", self.corpus.reading_lists)
+        return self._side("reading_lists.yml", self.corpus.reading_lists, list)
 
     # -- indexing ----------------------------------------------------------------------------
     def index(self, rebuild: bool = False, progress=None, on_start=None, verify: bool = False) -> IndexReport:
@@ -147,10 +176,13 @@ class KnowledgeBase:
             # Another process (a worker of the site, policykb index) may commit while this one
             # reads the corpus; the store then refuses the stale write and the corpus is read again.
             try:
-                return self._index_once(rebuild, progress, on_start, verify, self.store.generation_token())
+                report = self._index_once(rebuild, progress, on_start, verify, self.store.generation_token())
+                break
             except IndexChanged:
                 continue
-        return self._index_once(rebuild, progress, on_start, verify, None)
+        else:
+            report = self._index_once(rebuild, progress, on_start, verify, None)
+        return replace(report, problems=report.problems + tuple(self.side_problems()))
 
     def _index_once(self, rebuild, progress, on_start, verify, expect) -> IndexReport:
         started = time.perf_counter()

@@ -13,9 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .errors import CorpusError
+from .yamlread import load_yaml
 
 FILE = "wording.yml"
 # The general table every corpus starts from (labour, traffic, courts, ...); a corpus's own
@@ -45,7 +44,7 @@ def _words(value, n: int, name: str, file: str = FILE) -> list[str]:
 @lru_cache(maxsize=1)
 def default_wording() -> dict[str, tuple[str, ...]]:
     """Return the built-in general table (``indexer/wording_default.yml``)."""
-    return parse_wording(yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8")), DEFAULT_FILE.name)
+    return parse_wording(load_yaml(DEFAULT_FILE.read_text(encoding="utf-8"), DEFAULT_FILE.name), DEFAULT_FILE.name)
 
 
 def merged_wording(corpus_table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

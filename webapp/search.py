@@ -5,7 +5,8 @@ from dataclasses import replace
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
-from indexer import LEVELS
+from indexer import LEVELS, QueryError
+from indexer.query import MAX_QUERY_CHARS
 
 from .context import get_kb
 from .params import FACET_PARAM, SearchState
@@ -32,7 +33,11 @@ def results():
     within = request.args.get("within", "").strip()
     if within:
         # 在结果中搜索: add the words to q, keep the filters, and give the page a clean URL.
-        return redirect(state.url(q=f"{state.q} {within}".strip()), code=303)
+        combined = f"{state.q} {within}".strip()
+        if len(combined) > MAX_QUERY_CHARS:  # the redirect would only carry it to the same refusal
+            raise QueryError(f"在结果中搜索（参数 within）：加上新词后检索词共 {len(combined)} 字，"
+                             f"超过 {MAX_QUERY_CHARS} 字的上限。请少加几个词，或先删去原检索词中的一些词。", "within")
+        return redirect(state.url(q=combined), code=303)
     kb = get_kb()
     page = kb.search(state.q, per_page=current_app.config["PER_PAGE"], **state.search_options())
     facets = disjunctive_facets(state, page.facets)

@@ -1,6 +1,7 @@
 """Guess front-matter fields from a document's text, and give plain text a Markdown structure."""
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from pathlib import PurePath
 
@@ -34,9 +35,10 @@ def _date_from(match: re.Match, chinese: bool) -> str:
         year, month, day = int(year), int(month), int(day)
     except (TypeError, ValueError):
         return ""
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    try:
+        return _dt.date(year, month, day).isoformat()  # 2005年2月30日 is a typo, not a date
+    except ValueError:
         return ""
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def find_dates(text: str) -> list[tuple[int, str]]:

@@ -13,7 +13,10 @@ OLD_OFFICE = (".doc", ".wps", ".xls", ".xlsx", ".ppt", ".pptx", ".rtf")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def sniff(data: bytes, filename: str = "") -> str:
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def sniff(data: bytes, filename: str = "", encoding: str | None = None) -> str:
     """Return ``docx``, ``pdf``, ``md`` or ``txt`` for *data*, or raise ImportRefused.
 
     The name only chooses between Markdown and plain text; binary formats are recognised by
@@ -43,8 +46,11 @@ def sniff(data: bytes, filename: str = "") -> str:
         raise ImportRefused("broken", f"文件扩展名是 {suffix}，但内容不是 {kind} 文件（可能已损坏或被改名）。", filename)
     if suffix in OLD_OFFICE:
         raise ImportRefused("unsupported", f"不支持 {suffix} 文件，可导入的格式：.docx、.pdf、.txt、.md。", filename)
-    if b"\x00" in data[:8192]:
-        raise ImportRefused("unsupported", "这不是文本文件（含有二进制内容），可导入的格式：.docx、.pdf、.txt、.md。", filename)
+    wide = data.startswith(_UTF16_BOMS) or str(encoding or "").lower().replace("_", "-").startswith("utf-16")
+    if b"\x00" in data[:8192] and not wide:  # UTF-16 text has zero bytes: the worker decodes and checks it
+        hint = "如果这是 UTF-16 编码的文本，请指定编码 utf-16 后重新导入。" if suffix in TEXT_SUFFIXES else ""
+        raise ImportRefused("unsupported", "这不是文本文件（含有二进制内容），可导入的格式：.docx、.pdf、.txt、.md。"
+                            + hint, filename)
     if suffix in (".html", ".htm", ".mht", ".mhtml"):
         raise ImportRefused("unsupported", "不支持网页文件，请在浏览器中打开后把正文复制到记事本，另存为 .txt 再导入。", filename)
     if suffix and suffix not in TEXT_SUFFIXES:

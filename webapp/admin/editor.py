@@ -5,7 +5,8 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 
 from indexer.docform import MAX_BODY_CHARS, FieldError
 from indexer.editing import DuplicateDocument, EditConflict
-from indexer.importers import ImportLimits, ImportRefused, SUPPORTED_SUFFIXES, convert_bytes
+from indexer.importers import (ENCODINGS, OFFERED_ENCODINGS, ImportLimits, ImportRefused, SUPPORTED_SUFFIXES,
+                               convert_bytes)
 
 from ..auth import login_required
 from ..context import get_kb
@@ -72,6 +73,12 @@ def create():
     return redirect(url_for("documents.show", doc_id=result.id))
 
 
+@bp.context_processor
+def upload_encodings():
+    """Offer the text encodings on the upload page (for files whose encoding is not certain)."""
+    return {"encodings": [(name, ENCODINGS[name][1]) for name in OFFERED_ENCODINGS]}
+
+
 @bp.get("/upload")
 @login_required
 def upload_form():
@@ -86,16 +93,18 @@ def upload():
     """Convert an uploaded file and show it in the document form for review (nothing is saved)."""
     upload = request.files.get("file")
     level = request.form.get("level", "")
+    encoding = request.form.get("encoding", "")
+    encoding = encoding if encoding in OFFERED_ENCODINGS else ""
     max_mb = current_app.config["UPLOAD_MAX_MB"]
     if upload is None or not upload.filename:
         return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, max_mb=max_mb,
                                error="请选择要上传的文件。"), 400
     data = upload.read(max_mb * MB + 1)
     try:
-        draft = convert_bytes(data, upload.filename, ImportLimits(max_bytes=max_mb * MB))
+        draft = convert_bytes(data, upload.filename, ImportLimits(max_bytes=max_mb * MB), encoding or None)
     except ImportRefused as exc:
         return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, max_mb=max_mb,
-                               error=str(exc)), exc.status
+                               error=str(exc), encoding=encoding), exc.status
     if len(draft.body) > MAX_BODY_CHARS:
         # the form could never be saved: say so now instead of loading megabytes into the browser
         return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, max_mb=max_mb,
