@@ -309,12 +309,14 @@ class KnowledgeBase:
             cached.close()
 
     def warm_up(self) -> None:
-        """Load the dictionary, the catalogue and the facet table now, and close the searcher.
+        """Load the dictionary, the word weights, the catalogue and the facet table now, and close the searcher.
 
         The site calls this before forking its workers: they share what was loaded instead of
         each building it while the first visitors wait, and inherit no open index files.
         """
         self.analyzer.terms("预热")
+        from .background import table
+        table()   # the everyday-word weights questions use (background.py)
         self.catalog()
         self.search("", per_page=1)
         self.close()
