@@ -42,6 +42,7 @@ class Break:
 QA = ("tests/test_qa.py", "tests/test_qa_promises.py", "tests/test_natural_qa.py", "tests/test_qa_floors.py")
 ADMIN = ("tests/test_admin.py", "tests/test_csrf.py")
 FACETS = ("tests/test_webapp.py", "tests/test_facet_recount.py")
+RELIABILITY_INPUT = ("tests/test_reliability_input.py",)
 
 
 def csrf_exempt(name: str, view: str, form: str) -> Break:
@@ -166,6 +167,18 @@ BREAKS = [
           "问“一个月最多多少”时不再优先写明“每月”的限额"),
     Break("period-mark-ignored", "indexer/qa.py", "answers = spans_for_period(periods, folded, fitting)",
           "answers = fitting", QA, "问每月的限额，加亮的却是每日的限额"),
+    # hardening (issue 11, input side)
+    Break("yaml-timestamps-back", "indexer/yamlread.py", "if tag != TIMESTAMP_TAG]", "]", RELIABILITY_INPUT,
+          "YAML 又把 2005-02-30 当作日期解析，一个不存在的日期让检查、建索引和网站出错"),
+    Break("yaml-aliases-allowed", "indexer/yamlread.py",
+          "if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor is not None):",
+          "if False:", RELIABILITY_INPUT, "YAML 引用（锚点、别名）不再拒绝，几百字节展开成几百万项"),
+    Break("yaml-type-tags-allowed", "indexer/yamlread.py", 'if getattr(event, "tag", None) not in (None, "!"):',
+          "if False:", RELIABILITY_INPUT, "!!float 之类的类型标记不再拒绝"),
+    Break("utf16-bom-ignored", "indexer/importers/text.py", "    for bom, codec in _BOMS:\n",
+          "    for bom, codec in ():\n", RELIABILITY_INPUT, "带 BOM 的 UTF-16 文本又被当作二进制拒绝"),
+    Break("within-unbounded", "webapp/search.py", "if len(combined) > MAX_QUERY_CHARS:", "if False:",
+          RELIABILITY_INPUT, "在结果中搜索不限长度，生成几十 KB 的跳转地址"),
     Break("authority-ignored", "indexer/qa.py", "status *= authority(meta)", "status *= 1.0", QA,
           "未分级的司法解释、规章与法律同等，问题没点名时不再先给出法律"),
 ]
