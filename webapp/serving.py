@@ -21,12 +21,15 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 from typing import Callable
 
 RESPAWN_WINDOW = 10.0  # a worker that dies sooner than this after starting counts as crashing
 MAX_QUICK_DEATHS = 5   # in a row: the site stops instead of restarting workers forever
 MAX_BACKOFF = 5.0
+PARENT_POLL = 0.5  # seconds between a worker's checks that the supervising process still lives
+STOP_GRACE = 10.0  # seconds a worker whose parent died has to finish running requests
 
 
 def default_workers() -> int:
@@ -124,7 +127,7 @@ def run_server(make_app: Callable, sock: socket.socket, threads: int) -> None:
 
 
 def _die_with_parent(parent: int) -> None:
-    """Ask Linux to send SIGTERM when the parent dies (a worker must never outlive it)."""
+    """Ask Linux to send SIGTERM when the parent dies, and watch for it (a worker must never outlive it)."""
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -134,6 +137,16 @@ def _die_with_parent(parent: int) -> None:
             pass
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(0)
+
+    def watch():
+        # A fallback where the death signal is missing or was lost: stop like on SIGTERM, and
+        # for good once running requests had their time.
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(STOP_GRACE)
+        os._exit(0)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def graceful_stop(*_args) -> None:
