@@ -130,6 +130,25 @@ def test_index_says_whom_it_waits_for_and_gives_up(tiny_corpus, tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_a_save_while_another_process_holds_the_index_answers_and_keeps_the_file(kb, tmp_path):
+    holder = hold_lock(kb.index_dir / ".write.lock", "self")
+    kb.store.lock_timeout = 1  # the site's is 30 s
+    outcome: list = []
+    try:
+        saving = threading.Thread(target=lambda: outcome.append(edit(kb, "rule-a", "甲的补充。\n", "alice")),
+                                  daemon=True)
+        saving.start()
+        saving.join(timeout=60)
+        assert not saving.is_alive(), "the save never answered"
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    [result] = outcome
+    assert not result.indexed and f"进程 {holder.pid}" in result.notice and "下次启动或运行 policykb index 时自动补上" in result.notice
+    assert "甲的补充" in (kb.corpus.root / "a.md").read_text(encoding="utf-8")
+
+
 # -- the site's own limits -----------------------------------------------------------------------
 def raw_request(address: str, data: bytes) -> str:
     host, port = address.rsplit("/", 1)[-1].split(":")
