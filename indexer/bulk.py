@@ -12,7 +12,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
+import sys
 import threading
+import time
 import traceback
 
 from whoosh import index as whoosh_index
@@ -24,6 +27,7 @@ from .postings import FastSegmentWriter
 BATCH_SIZE = 8
 # Below this many documents, starting processes costs more than it saves.
 MIN_PARALLEL_DOCS = 200
+PARENT_POLL = 0.5  # seconds between a worker's checks that the build's process still lives
 
 
 def default_workers() -> int:
@@ -34,9 +38,34 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def _worker(corpus_root, index_dir, backend, words, limitmb, jobs, results):
+def die_with_parent(parent: int) -> None:
+    """End this process when process *parent* dies: a build worker must never outlive the build.
+
+    Linux delivers SIGKILL at the parent's death (``PR_SET_PDEATHSIG``); elsewhere, and as a
+    fallback, a thread notices that the parent changed.  An orphaned worker would otherwise wait
+    for jobs for ever.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _worker(corpus_root, index_dir, backend, words, limitmb, jobs, results, parent=None):
     """Index batches from *jobs* into one new segment; report per-document outcomes."""
     try:
+        if parent is not None:
+            die_with_parent(parent)
         from .analysis import Segmenter, TextAnalyzer
         from .corpus import Corpus
         from .store import build_schema, doc_record
@@ -104,7 +133,8 @@ def parallel_build(target, schema, corpus_root, backend, words, sources, workers
     batches = [sources[i:i + BATCH_SIZE] for i in range(0, len(sources), BATCH_SIZE)]
     workers = max(1, min(workers, len(batches)))
     procs = [context.Process(target=_worker, daemon=True,
-                             args=(str(corpus_root), str(target), backend, words, limitmb, jobs, results))
+                             args=(str(corpus_root), str(target), backend, words, limitmb, jobs, results,
+                                   os.getpid()))
              for _ in range(workers)]
     for proc in procs:
         proc.start()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -11,6 +12,9 @@ import click
 
 from .errors import PolicyKBError
 from .kb import KnowledgeBase
+
+
+CLI_LOCK_TIMEOUT = 300.0  # seconds a command waits for another process's index lock
 
 
 class CLIError(click.ClickException):
@@ -78,8 +82,31 @@ class ProgressBar:
         return False
 
 
-def run_index(kb: KnowledgeBase, rebuild: bool, quiet: bool = False, verify: bool = False):
-    """Index with a progress bar on long runs and return the report."""
+def lock_timeout() -> float:
+    """Return how long a command waits for another process's index lock (``POLICYKB_LOCK_TIMEOUT``)."""
+    value = os.environ.get("POLICYKB_LOCK_TIMEOUT", "").strip()
+    try:
+        return max(0.0, float(value)) if value else CLI_LOCK_TIMEOUT
+    except ValueError:
+        return CLI_LOCK_TIMEOUT
+
+
+def run_index(kb: KnowledgeBase, rebuild: bool, quiet: bool = False, verify: bool = False,
+              recover: bool | str = False):
+    """Index with a progress bar on long runs and return the report.
+
+    While another process holds the index's write lock, say so once and wait at most
+    :func:`lock_timeout` seconds (then :class:`~indexer.errors.IndexBusy` names the holder).
+
+    :param recover: first clean up after killed processes (``"workspace"``: history and trash too).
+    """
+    store = kb.store
+    store.lock_timeout = timeout = lock_timeout()
+    store.on_wait = lambda who: click.echo(
+        f"索引正在被{who}更新，正在等待它结束（最多等待 {timeout:.0f} 秒）……", err=True)
+    if recover:
+        for message in kb.recover(workspace=recover == "workspace"):
+            click.echo(f"已修复：{message}", err=True)
     with ProgressBar("编入索引", enabled=not quiet) as bar:
         return kb.index(rebuild=rebuild, progress=bar.progress, on_start=bar.on_start, verify=verify)
 
@@ -94,7 +121,7 @@ def index_command(corpus_dir, index_dir, rebuild, verify, quiet):
     """更新索引：只处理变化的文件；--rebuild 完整重建。"""
     kb = open_kb(corpus_dir, index_dir)
     try:
-        report = run_index(kb, rebuild, quiet, verify=verify)
+        report = run_index(kb, rebuild, quiet, verify=verify, recover=True)
     except PolicyKBError as exc:
         raise CLIError(str(exc))
     errors = [p for p in report.problems if p.severity == "error"]

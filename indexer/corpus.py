@@ -9,7 +9,8 @@ import datetime as _dt
 import hashlib
 import os
 import re
-import tempfile
+import stat as _stat
+import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -467,9 +468,21 @@ class Corpus:
 def atomic_write(path: Path, data: bytes) -> None:
     """Write *data* to *path* so that a crash leaves either the old or the new file, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        mode = _stat.S_IMODE(os.stat(path).st_mode)  # an edited file keeps its mode (0644, 0664 ...)
+    except OSError:
+        mode = None  # a new file: 0666 less the umask, like any other program's new file
+    while True:
+        tmp = os.path.join(path.parent, f".tmp-{uuid.uuid4().hex[:12]}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, "wb") as handle:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -23,11 +23,25 @@ from .docform import (FIELD_LABELS, FIELD_ORDER, FieldError, _clean, _lenient, c
 from . import filelock
 from .errors import CorpusError, DocumentNotFound, PolicyKBError
 from .filestate import signature
-from .history import History, Trash, TrashEntry, VersionInfo
+from . import crashrepair
+from .history import History, Pending, Trash, TrashEntry, VersionInfo
 from .models import LEVELS, STATUSES, PolicyDoc, level_key
 from .textnorm import normalize_doc_no
 
 log = logging.getLogger(__name__)
+
+EDIT_LOCK_TIMEOUT = 60.0  # seconds a save waits for another process's save to finish
+
+
+class EditBusy(PolicyKBError):
+    """Another process kept the edit lock too long; nothing was saved."""
+
+    status = 503
+
+    def __init__(self, holder: str, waited: float):
+        super().__init__(f"另一个保存操作（{holder}）等待 {waited:.0f} 秒后仍未结束，您的修改没有保存。"
+                         "请稍后重新提交；如果一直如此，请管理员检查服务器上的该进程。")
+
 
 class EditConflict(PolicyKBError):
     """The document changed since the editor loaded it; nothing was saved."""
@@ -130,14 +144,19 @@ class Workspace:
         self.instance_dir = Path(instance_dir)
         self.history_store = History(self.instance_dir / "history")
         self.trash_store = Trash(self.instance_dir / "trash")
+        self.pending = Pending(self.instance_dir / "pending")
         self._thread_lock = threading.RLock()
 
     # -- locking and paths -----------------------------------------------------------------
     @contextmanager
     def _locked(self):
         """Serialise writers across threads and processes (file lock where the OS has one)."""
-        with self._thread_lock, filelock.exclusive(self.instance_dir / ".edit.lock"):
-            yield
+        try:
+            with self._thread_lock, filelock.exclusive(self.instance_dir / ".edit.lock",
+                                                       timeout=EDIT_LOCK_TIMEOUT):
+                yield
+        except filelock.LockTimeout as exc:
+            raise EditBusy(filelock.describe(exc.holder), exc.waited) from None
 
     def _safe_path(self, relpath: str) -> Path:
         """Resolve *relpath* inside the corpus, refusing traversal and symlinks out of it."""
@@ -342,9 +361,12 @@ class Workspace:
             if path.exists():
                 raise FieldError("id", f"文件 {relpath} 已存在。")
             data = text.encode("utf-8")
+            summary = summary or "新建文档"
+            self.pending.begin(doc_id, data, author=author, action=action, summary=summary, path=relpath)
             atomic_write(path, data)
             info = self.history_store.append(doc_id, data, author=author, action=action,
-                                             summary=summary or "新建文档", path=relpath)
+                                             summary=summary, path=relpath)
+            self.pending.end(doc_id)
             indexed, notice = self._reindex(relpath) if index else (False, "")
         return SaveResult(doc_id, info.hash, info.number, relpath, indexed, tuple(warnings), notice)
 
@@ -419,9 +441,12 @@ class Workspace:
             path = self._safe_path(entry.path)
             if path.exists():
                 raise FieldError("id", f"原位置 {entry.path} 已有其他文件，无法恢复。")
+            self.pending.begin(entry.doc_id, data, author=author, action="untrash", summary="从回收站恢复",
+                               path=entry.path)
             atomic_write(path, data)
             info = self.history_store.append(entry.doc_id, data, author=author, action="untrash",
                                              summary="从回收站恢复", path=entry.path)
+            self.pending.end(entry.doc_id)
             self.trash_store.discard(entry_id)
             indexed, notice = self._reindex(entry.path)
         return SaveResult(entry.doc_id, info.hash, info.number, entry.path, indexed, (), notice)
@@ -443,6 +468,20 @@ class Workspace:
             return self._save_existing(doc_id, path, doc.path, current, data, author, "restore",
                                        f"恢复为第 {int(number)} 版", ())
 
+    def recover(self) -> list[str]:
+        """Repair what a crash in the middle of a save, delete or restore left; return what was done.
+
+        Runs under the edit lock, so no save of this workspace is in progress (see
+        :mod:`indexer.crashrepair`); documents whose interrupted delete is finished here leave the
+        index too.
+        """
+        with self._locked():
+            repaired = crashrepair.repair_workspace(self.corpus.root, self.history_store, self.trash_store,
+                                                    self.pending)
+        for doc_id in repaired.unindex:
+            self._unindex(doc_id)
+        return repaired.messages
+
     # -- internals --------------------------------------------------------------------------
     def new_id(self, level: str, date: str = "") -> str:
         """Return a fresh id such as ``sheng-2005-3f9a1c2b``."""
@@ -460,6 +499,8 @@ class Workspace:
 
     def _record_baseline(self, doc_id: str, relpath: str, data: bytes) -> None:
         """Keep the file as it is now when history lacks it (hand edits, pre-existing files)."""
+        if crashrepair.record_interrupted_save(self.history_store, self.pending, doc_id, data):
+            return  # the file is what a save interrupted by a crash wrote: recorded as that save
         versions = self.history_store.versions(doc_id)
         if not versions or versions[-1].hash != content_hash(data):
             self.history_store.append(doc_id, data, author="（系统外）", action="baseline",
@@ -468,8 +509,10 @@ class Workspace:
     def _save_existing(self, doc_id, path, relpath, old: bytes, new: bytes, author, action, summary,
                        warnings) -> SaveResult:
         self._record_baseline(doc_id, relpath, old)
+        self.pending.begin(doc_id, new, author=author, action=action, summary=summary, path=relpath)
         atomic_write(path, new)
         info = self.history_store.append(doc_id, new, author=author, action=action, summary=summary, path=relpath)
+        self.pending.end(doc_id)
         indexed, notice = self._reindex(relpath)
         return SaveResult(doc_id, info.hash, info.number, relpath, indexed, warnings, notice)
 

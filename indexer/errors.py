@@ -52,8 +52,12 @@ class IndexBusy(PolicyKBError):
 
     status = 503
 
-    def __init__(self, index_dir):
-        super().__init__(f"索引正在被另一个进程更新（{index_dir}），请稍后再试。")
+    def __init__(self, index_dir, holder: str = "", waited: float = 0.0):
+        if holder:
+            super().__init__(f"索引（{index_dir}）已被{holder}占用，等待 {waited:.0f} 秒后仍未释放，本次没有更新。"
+                             "请等它结束后重试；如果该进程已无响应，请结束它后再运行 policykb index。")
+        else:
+            super().__init__(f"索引正在被另一个进程更新（{index_dir}），请稍后再试。")
 
 
 class DocumentNotFound(PolicyKBError):

@@ -6,9 +6,13 @@ Layout::
     <instance>/history/<doc id>/v0001.json   who, when, action, summary, hash, path
     <instance>/trash/<entry>/document.md     a deleted file
     <instance>/trash/<entry>/entry.json      its id, original path, who, when
+    <instance>/pending/<doc id>.json         a save in progress: who, action, summary, new hash
 
 A version exists once its ``.json`` is written (after the ``.md``), so a crash in between
-leaves no half-recorded version.
+leaves no half-recorded version.  A save writes its pending record before the document file
+and removes it after the version: a crash between the file and the version leaves the record,
+and the version is recorded from it afterwards (see :mod:`indexer.crashrepair`) instead of the
+next save filing the change as made outside the system.
 """
 from __future__ import annotations
 
@@ -141,3 +145,57 @@ class Trash:
             folder.rmdir()
         except OSError:
             pass
+
+
+@dataclass(frozen=True)
+class PendingSave:
+    """A save that wrote (or was about to write) a document file but has not recorded its version."""
+
+    doc_id: str
+    hash: str
+    author: str
+    action: str
+    summary: str
+    path: str
+    time: str
+
+
+class Pending:
+    """Saves in progress, one record per document id (writes are serialised by the edit lock)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def _file(self, doc_id: str) -> Path:
+        if not ID_RE.match(doc_id) or doc_id in (".", ".."):
+            raise ValueError(doc_id)
+        return self.root / f"{doc_id}.json"
+
+    def begin(self, doc_id: str, data: bytes, *, author: str, action: str, summary: str, path: str) -> None:
+        record = PendingSave(doc_id=doc_id, hash=content_hash(data), author=author, action=action,
+                             summary=summary, path=path, time=now())
+        atomic_write(self._file(doc_id), json.dumps(record.__dict__, ensure_ascii=False).encode("utf-8"))
+
+    def end(self, doc_id: str) -> None:
+        try:
+            self._file(doc_id).unlink()
+        except FileNotFoundError:
+            pass
+
+    def get(self, doc_id: str) -> PendingSave | None:
+        try:
+            return PendingSave(**json.loads(self._file(doc_id).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def all(self) -> list[PendingSave]:
+        if not self.root.is_dir():
+            return []
+        found = []
+        for path in sorted(self.root.glob("*.json")):
+            record = self.get(path.stem) if ID_RE.match(path.stem) else None
+            if record is None:
+                path.unlink(missing_ok=True)  # a torn record: the save it described never finished
+            else:
+                found.append(record)
+        return found

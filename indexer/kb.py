@@ -439,6 +439,26 @@ class KnowledgeBase:
                 self._workspace = Workspace(self, self.instance_dir)
             return self._workspace
 
+    def recover(self, workspace: bool = True) -> list[str]:
+        """Clean up after processes killed mid-write; return a sentence per repair (see crashrepair).
+
+        :param workspace: also repair the history and trash of :attr:`instance_dir` under its edit
+            lock (the site does); without it only temporary files older than a minute are removed
+            from the corpus, since a save of a site using another instance directory may be running.
+        """
+        from . import crashrepair
+        messages: list[str] = []
+        if workspace:
+            messages += self.workspace.recover()
+        elif self.corpus.root.is_dir():
+            removed = crashrepair.remove_tmp_files(self.corpus.root, older_than=crashrepair.UNLOCKED_TMP_AGE)
+            if removed:
+                messages.append(f"删除了语料目录中 {removed} 个中断写入留下的临时文件（.tmp-*）。")
+        removed = self.store.clean()
+        if removed:
+            messages.append(f"删除了索引目录中 {removed} 个被中断的旧索引或临时文件。")
+        return messages
+
     def load_document(self, doc_id: str):
         """Return an :class:`~indexer.editing.EditableDocument` (meta, body, version) for editing."""
         return self.workspace.load(doc_id)

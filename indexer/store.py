@@ -30,6 +30,7 @@ from .postings import FastSegmentWriter, PostedText, PreIndexed, encode_postings
 from .textnorm import normalize_doc_no
 
 SCHEMA_VERSION = 2
+LOCK_TIMEOUT = 30.0  # seconds; the CLI waits longer (see indexer.cli)
 TITLE_BOOST = 2.5
 
 
@@ -142,6 +143,10 @@ class IndexStore:
         self.fingerprint = fingerprint
         self.schema = build_schema(analyzer)
         self._write_lock = threading.Lock()
+        # How long a writer waits for another process's write lock before giving up, and whom to
+        # tell that it waits (the CLI prints a sentence; the site logs).
+        self.lock_timeout = LOCK_TIMEOUT
+        self.on_wait = None
 
     @contextmanager
     def _locked(self, expect: tuple | None = None):
@@ -150,10 +155,20 @@ class IndexStore:
         :param expect: the generation token the caller's reading of the corpus was based on.
         :raises IndexChanged: when another writer committed since then.
         """
-        with self._write_lock, filelock.exclusive(self.index_dir / ".write.lock"):
+        with self._write_lock, self._file_lock():
             if expect is not None and self.generation_token() != expect:
                 raise IndexChanged()
             yield
+
+    @contextmanager
+    def _file_lock(self):
+        on_wait = self.on_wait
+        try:
+            with filelock.exclusive(self.index_dir / ".write.lock", timeout=self.lock_timeout,
+                                    on_wait=(lambda pid: on_wait(filelock.describe(pid))) if on_wait else None):
+                yield
+        except filelock.LockTimeout as exc:
+            raise IndexBusy(self.index_dir, filelock.describe(exc.holder), exc.waited) from None
 
     # -- generations -------------------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -353,22 +368,39 @@ class IndexStore:
                     tag = filestate.generation_tag(target)
                     filestate.save(target, tag, state)
                     self._state_cache = (tag, state)
-                old = self.current_dir()
                 atomic_write(self.index_dir / "CURRENT", name.encode())
             except BaseException:
                 shutil.rmtree(target, ignore_errors=True)
                 raise
-            self._remove_old_generations(keep=name)
-            if old is not None and old.name != name:
-                shutil.rmtree(old, ignore_errors=True)
+            self._remove_abandoned(keep=name)
             return outcome
 
-    def _remove_old_generations(self, keep: str) -> None:
+    def _remove_abandoned(self, keep: str | None) -> int:
+        """Remove every generation but *keep*, and temporary files (write lock held); return how many.
+
+        Under the write lock nobody builds a generation, so any other one is the previous index
+        or a rebuild that a crash abandoned (on the law corpus each is a full copy).
+        """
+        removed = 0
         for path in self.index_dir.glob("gen-*"):
             if path.name != keep and path.is_dir():
-                # An abandoned generation from a crashed rebuild; readers never point at it.
-                if time.time() - path.stat().st_mtime > 3600:
-                    shutil.rmtree(path, ignore_errors=True)
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+        for path in self.index_dir.glob(".tmp-*"):
+            try:
+                path.unlink()
+                removed += 1
+            except OSError:
+                pass
+        return removed
+
+    def clean(self) -> int:
+        """Remove abandoned generations and temporary files; return how many (see _remove_abandoned)."""
+        if not self.index_dir.is_dir():
+            return 0
+        with self._locked():
+            current = self.current_dir()
+            return self._remove_abandoned(current.name if current is not None else None)
 
     def update(self, add: list[tuple[PolicyDoc, str]], remove_ids: list[str], progress=None,
                file_info: dict[str, dict] | None = None, expect: tuple | None = None) -> int:
@@ -398,4 +430,5 @@ class IndexStore:
                 self._state_cache = None
                 raise
             self._carry_state(before, add, remove_ids, file_info, [gen_dir.name, writer.generation], gen_dir)
+            self._remove_abandoned(keep=gen_dir.name)
             return passages

@@ -145,29 +145,45 @@ class LoginThrottle:
     def _keys(self, name: str, address: str) -> list[tuple[str, int]]:
         return [(f"user:{name.strip().lower()}", self.per_user), (f"addr:{address}", self.per_address)]
 
-    def retry_after(self, name: str, address: str) -> int:
-        """Return seconds until a login may be tried again (0 when allowed)."""
-        now = time.time()
+    def _wait(self, conn, name: str, address: str, now: float) -> int:
         wait = 0
-        with self.db.connect() as conn:
-            for key, limit in self._keys(name, address):
-                rows = conn.execute("SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at DESC",
-                                    (key, now - self.window)).fetchall()
-                if len(rows) >= limit:
-                    # locked until the oldest failure that keeps the count at the limit leaves the window
-                    wait = max(wait, int(rows[limit - 1]["at"] + self.window - now) + 1)
+        for key, limit in self._keys(name, address):
+            rows = conn.execute("SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at DESC",
+                                (key, now - self.window)).fetchall()
+            if len(rows) >= limit:
+                # locked until the oldest failure that keeps the count at the limit leaves the window
+                wait = max(wait, int(rows[limit - 1]["at"] + self.window - now) + 1)
         return wait
 
-    def failed(self, name: str, address: str) -> None:
+    def retry_after(self, name: str, address: str) -> int:
+        """Return seconds until a login may be tried again (0 when allowed)."""
+        with self.db.connect() as conn:
+            return self._wait(conn, name, address, time.time())
+
+    def attempt(self, name: str, address: str) -> tuple[int, list[int]]:
+        """Count a login attempt as a failure before the password is checked; return (wait, ticket).
+
+        Checking the count and recording the failure in one write transaction keeps parallel
+        attempts from all passing the check before any of them is recorded (16 parallel wrong
+        passwords got 10 checks with a limit of 5).  *wait* > 0 means refused (nothing recorded);
+        after a correct password :meth:`succeeded` takes the *ticket* back.
+        """
         now = time.time()
         with self.db.connect() as conn:
-            conn.executemany("INSERT INTO login_failures VALUES (?, ?)",
-                             [(key, now) for key, _ in self._keys(name, address)])
+            conn.execute("BEGIN IMMEDIATE")
+            wait = self._wait(conn, name, address, now)
+            if wait:
+                return wait, []
+            ticket = [conn.execute("INSERT INTO login_failures VALUES (?, ?)", (key, now)).lastrowid
+                      for key, _ in self._keys(name, address)]
             conn.execute("DELETE FROM login_failures WHERE at < ?", (now - self.window,))
+        return 0, ticket
 
-    def succeeded(self, name: str) -> None:
+    def succeeded(self, name: str, ticket: list[int] = ()) -> None:
+        """Forget the user name's failures and this attempt's own records (its *ticket*)."""
         with self.db.connect() as conn:
             conn.execute("DELETE FROM login_failures WHERE key = ?", (f"user:{name.strip().lower()}",))
+            conn.executemany("DELETE FROM login_failures WHERE rowid = ?", [(rowid,) for rowid in ticket])
 
 
 class Sessions:

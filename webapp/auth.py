@@ -43,6 +43,8 @@ def _safe_next(target: str | None) -> str:
     """Return a local path to go to after login (never another site)."""
     if not target:
         return url_for("admin.dashboard")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return url_for("admin.dashboard")  # CR/LF would split the Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return url_for("admin.dashboard")
@@ -59,19 +61,18 @@ def login():
     name = request.form.get("name", "").strip()[:40]
     password = request.form.get("password", "")
     address = request.remote_addr or ""
-    wait = office.throttle.retry_after(name, address)
+    wait, ticket = office.throttle.attempt(name, address)
     if wait:
         record("login_blocked", detail=f"用户名“{name}”", user=name or "（空）")
         minutes = (wait + 59) // 60
         return render_template("admin/login.html", next=next_url, name=name,
                                error=f"登录失败次数过多，请 {minutes} 分钟后再试。"), 429
     user = office.accounts.verify(name, password)
-    if user is None:
-        office.throttle.failed(name, address)
+    if user is None:  # the attempt is already counted as a failure
         record("login_failed", detail=f"用户名“{name}”", user=name or "（空）")
         return render_template("admin/login.html", next=next_url, name=name,
                                error="用户名或密码不正确。"), 401
-    office.throttle.succeeded(name)
+    office.throttle.succeeded(name, ticket)
     session.clear()  # a fresh session (and CSRF token) after login: no session fixation
     session.permanent = True
     session["user"] = user.name

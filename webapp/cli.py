@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from indexer import KnowledgeBase, PolicyKBError
+from indexer.store import LOCK_TIMEOUT as STORE_LOCK_TIMEOUT
 from indexer.cli import CLIError, cli, kb_options, run_index
 
 
@@ -38,7 +39,7 @@ def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads, work
     kb = KnowledgeBase(corpus_dir, index_dir, instance_dir=instance_dir)
     click.echo("正在检查索引……", err=True)
     try:
-        report = run_index(kb, rebuild=False)
+        report = run_index(kb, rebuild=False, recover="workspace")
     except PolicyKBError as exc:
         raise CLIError(str(exc))
     errors = [p for p in report.problems if p.severity == "error"]
@@ -47,6 +48,8 @@ def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads, work
     click.echo(f"索引就绪：{report.files} 个文件（新增 {report.added}、更新 {report.updated}、删除 {report.removed}），"
                f"用时 {report.seconds:.1f} 秒。" + (f"{len(errors)} 个文件有错误未编入（见上）。" if errors else ""),
                err=True)
+    # The site's saves wait less for another process's index lock than this start did.
+    kb.store.lock_timeout, kb.store.on_wait = STORE_LOCK_TIMEOUT, None
     workers = workers or default_workers()
     if workers > 1 and not hasattr(os, "fork"):
         click.echo("本系统不支持多个工作进程，改为 1 个。", err=True)
@@ -72,7 +75,7 @@ def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads, work
         return
     click.echo(f"{workers} 个工作进程，每个 {threads} 个线程。", err=True)
     pool = WorkerPool(lambda: create_app(config), sockets, workers, threads,
-                      say=lambda text: click.echo(text, err=True))
+                      say=lambda text: click.echo(text, err=True), reconcile=lambda: (kb.recover(), kb.index()))
     status = pool.run()
     click.echo("\n网站已停止。")
     if status:

@@ -21,12 +21,15 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 from typing import Callable
 
 RESPAWN_WINDOW = 10.0  # a worker that dies sooner than this after starting counts as crashing
 MAX_QUICK_DEATHS = 5   # in a row: the site stops instead of restarting workers forever
 MAX_BACKOFF = 5.0
+PARENT_POLL = 0.5  # seconds between a worker's checks that the supervising process still lives
+STOP_GRACE = 10.0  # seconds a worker whose parent died has to finish running requests
 
 
 def default_workers() -> int:
@@ -105,7 +108,16 @@ def run_server(make_app: Callable, sock: socket.socket, threads: int) -> None:
     """
     from waitress import create_server
 
-    server = create_server(make_app(), sockets=[sock], threads=threads, ident="policykb")
+    from .server_errors import Channel
+
+    app = make_app()
+    # Waitress reads a whole request body before the application sees it, up to 1 GiB by
+    # default: refuse larger ones from the Content-Length header, as the site would.
+    limit = app.config.get("MAX_CONTENT_LENGTH") if hasattr(app, "config") else None
+    options = {"max_request_body_size": int(limit) + 1} if limit else {}
+    server = create_server(app, sockets=[sock], threads=threads, ident="policykb", **options)
+    server.channel_class = Channel
+    server.upload_mb = getattr(app, "config", {}).get("UPLOAD_MAX_MB")
     try:
         server.run()
     except KeyboardInterrupt:
@@ -115,7 +127,7 @@ def run_server(make_app: Callable, sock: socket.socket, threads: int) -> None:
 
 
 def _die_with_parent(parent: int) -> None:
-    """Ask Linux to send SIGTERM when the parent dies (a worker must never outlive it)."""
+    """Ask Linux to send SIGTERM when the parent dies, and watch for it (a worker must never outlive it)."""
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -125,6 +137,16 @@ def _die_with_parent(parent: int) -> None:
             pass
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(0)
+
+    def watch():
+        # A fallback where the death signal is missing or was lost: stop like on SIGTERM, and
+        # for good once running requests had their time.
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(STOP_GRACE)
+        os._exit(0)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def graceful_stop(*_args) -> None:
@@ -140,8 +162,11 @@ class WorkerPool:
     """Fork worker processes that serve the bound sockets; replace any that die."""
 
     def __init__(self, make_app: Callable, sockets: list[socket.socket], workers: int, threads: int,
-                 say: Callable[[str], None]):
+                 say: Callable[[str], None], reconcile: Callable[[], None] | None = None):
         self.make_app = make_app
+        # Run in a replacement worker before it serves: the worker that died may have saved a file
+        # without indexing it, and nothing else would index it until the next restart.
+        self.reconcile = reconcile
         self.sockets = sockets
         self.workers = workers
         self.threads = threads
@@ -149,7 +174,7 @@ class WorkerPool:
         self.children: dict[int, tuple[int, float]] = {}  # pid -> (slot, when it started)
         self.stopping = False
 
-    def _spawn(self, slot: int) -> None:
+    def _spawn(self, slot: int, replacing: bool = False) -> None:
         parent = os.getpid()
         sock = self.sockets[slot % len(self.sockets)]
         stop_signals = {signal.SIGTERM, signal.SIGINT}
@@ -167,6 +192,8 @@ class WorkerPool:
                     for other in self.sockets:
                         if other is not sock:
                             other.close()
+                    if replacing and self.reconcile is not None:
+                        self._reconcile()
                     run_server(self.make_app, sock, self.threads)
                 except KeyboardInterrupt:  # stopped while still starting
                     pass
@@ -180,16 +207,22 @@ class WorkerPool:
             if os.getpid() == parent:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
 
+    def _reconcile(self) -> None:
+        try:
+            self.reconcile()
+        except Exception as exc:  # noqa: BLE001 - serving matters more; the next save or start retries
+            print(f"工作进程 {os.getpid()} 启动时未能使索引与语料一致：{exc}", file=sys.stderr, flush=True)
+
     def _stop(self, *_args) -> None:
         self.stopping = True
         raise _Stop  # os.waitpid is retried after a signal (PEP 475) unless the handler raises
 
-    def _start_one(self, slot: int) -> None:
+    def _start_one(self, slot: int, replacing: bool = False) -> None:
         """Fork a worker for *slot*, retrying with a growing pause while the system refuses."""
         failures = 0
         while True:
             try:
-                self._spawn(slot)
+                self._spawn(slot, replacing)
                 return
             except OSError as exc:  # out of memory or processes: wait rather than give up the site
                 failures += 1
@@ -224,7 +257,7 @@ class WorkerPool:
                 how = f"被信号 {-code} 终止" if code < 0 else f"退出码 {code}"
                 self.say(f"工作进程 {pid} 已退出（{how}），正在重新启动。")
                 time.sleep(min(MAX_BACKOFF, 0.5 * quick_deaths))
-                self._start_one(slot)
+                self._start_one(slot, replacing=True)
             return 0
         except _Stop:
             return 0
