@@ -43,6 +43,7 @@ QA = ("tests/test_qa.py", "tests/test_qa_promises.py", "tests/test_natural_qa.py
 ADMIN = ("tests/test_admin.py", "tests/test_csrf.py")
 FACETS = ("tests/test_webapp.py", "tests/test_facet_recount.py")
 RELIABILITY_INPUT = ("tests/test_reliability_input.py",)
+RELIABILITY_PROCESS = ("tests/test_reliability_process.py",)
 
 
 def csrf_exempt(name: str, view: str, form: str) -> Break:
@@ -70,9 +71,9 @@ BREAKS = [
     csrf_exempt("csrf-exempt-untrash", "webapp.admin.lifecycle.untrash", "回收站恢复表单"),
     csrf_exempt("csrf-exempt-preview", "webapp.admin.editor.preview", "实时预览（POST /admin/preview，令牌在请求头中）"),
     Break("write-in-place", "indexer/corpus.py",
-          "    path.parent.mkdir(parents=True, exist_ok=True)\n    fd, tmp = tempfile.mkstemp(",
-          "    path.parent.mkdir(parents=True, exist_ok=True)\n    with open(path, \"wb\") as handle:\n"
-          "        handle.write(data)\n    return\n    fd, tmp = tempfile.mkstemp(",
+          "    while True:\n        tmp = os.path.join(path.parent, f\".tmp-{uuid.uuid4().hex[:12]}\")",
+          "    with open(path, \"wb\") as handle:\n        handle.write(data)\n    return\n"
+          "    while True:\n        tmp = os.path.join(path.parent, f\".tmp-{uuid.uuid4().hex[:12]}\")",
           ("tests/test_atomic_write.py", "tests/test_editing.py"),
           "语料文件就地写入（截断后写，没有临时文件、没有改名、没有 fsync）"),
     Break("write-no-fsync", "indexer/corpus.py",
@@ -112,10 +113,11 @@ BREAKS = [
           ("tests/test_importers.py", "tests/test_admin.py"), "去掉 Word 文件解压后大小的检查（压缩炸弹）"),
     Break("index-before-write", "indexer/editing.py",
           "        atomic_write(path, new)\n        info = self.history_store.append(doc_id, new, author=author, "
-          "action=action, summary=summary, path=relpath)\n        indexed, notice = self._reindex(relpath)\n",
+          "action=action, summary=summary, path=relpath)\n        self.pending.end(doc_id)\n"
+          "        indexed, notice = self._reindex(relpath)\n",
           "        indexed, notice = self._reindex(relpath)\n        atomic_write(path, new)\n"
           "        info = self.history_store.append(doc_id, new, author=author, action=action, summary=summary, "
-          "path=relpath)\n",
+          "path=relpath)\n        self.pending.end(doc_id)\n",
           ("tests/test_editing.py", "tests/test_admin.py"), "修改时先更新索引、后写文件"),
     Break("facet-recount-removed", "webapp/search.py",
           "    facets = disjunctive_facets(state, page.facets)\n", "    facets = dict(page.facets)\n",
@@ -179,6 +181,25 @@ BREAKS = [
           "    for bom, codec in ():\n", RELIABILITY_INPUT, "带 BOM 的 UTF-16 文本又被当作二进制拒绝"),
     Break("within-unbounded", "webapp/search.py", "if len(combined) > MAX_QUERY_CHARS:", "if False:",
           RELIABILITY_INPUT, "在结果中搜索不限长度，生成几十 KB 的跳转地址"),
+    # hardening (issue 11, processes and crashes)
+    Break("worker-outlives-parent", "indexer/bulk.py", "        if parent is not None:\n            die_with_parent(parent)",
+          "        if False:\n            die_with_parent(parent)", RELIABILITY_PROCESS,
+          "并行重建的主进程被杀后，建索引的子进程继续活着并占住索引锁"),
+    Break("stale-lock-kept", "indexer/filelock.py", "                _take_over(path, inode)\n                continue\n",
+          "                pass\n",
+          RELIABILITY_PROCESS, "持锁进程已死的旧锁不再接管，建索引一直等下去"),
+    Break("next-control-chars", "webapp/auth.py", "    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):",
+          "    if False:", RELIABILITY_PROCESS, "登录后的 next 含回车换行时出现 500"),
+    Break("throttle-not-atomic", "webapp/accounts.py", 'conn.execute("BEGIN IMMEDIATE")', 'conn.execute("BEGIN")',
+          RELIABILITY_PROCESS, "并发输错密码时检查次数超过上限"),
+    Break("body-limit-default", "webapp/serving.py", 'options = {"max_request_body_size": int(limit) + 1} if limit else {}',
+          "options = {}", RELIABILITY_PROCESS, "waitress 先读完最多 1 GiB 的请求体，再拒绝超限上传"),
+    Break("file-mode-lost", "indexer/corpus.py", '            if mode is not None and hasattr(os, "fchmod"):',
+          "            if False:", RELIABILITY_PROCESS, "修改过的文档变成 0600，不再保留原来的权限"),
+    Break("tmp-debris-kept", "indexer/crashrepair.py", "removed = sum(remove_tmp_files(folder) for folder in",
+          "removed = sum(0 for folder in", RELIABILITY_PROCESS, "中断写入留下的 .tmp-* 文件在启动时不再清理"),
+    Break("bad-header-no-answer", "webapp/server_errors.py", 'if (getattr(self.request, "path", None) or "")',
+          'if (self.request.path or "")', RELIABILITY_PROCESS, "请求头无法解析（含 NUL、没有冒号）时网站不作回应"),
     Break("authority-ignored", "indexer/qa.py", "status *= authority(meta)", "status *= 1.0", QA,
           "未分级的司法解释、规章与法律同等，问题没点名时不再先给出法律"),
 ]

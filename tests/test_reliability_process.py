@@ -193,6 +193,14 @@ def test_the_api_gets_the_servers_own_errors_as_chinese_json(site):
     assert answer.startswith("HTTP/1.1 413") and '{"error": "提交的内容超过了本站的上限' in answer
 
 
+@pytest.mark.parametrize("header", [b"Cookie: session=\x00", b"a header line without a colon", b"Bad Name: x"])
+def test_a_header_the_server_cannot_read_gets_a_chinese_400(site, header):
+    # before: no answer at all (the error page read a path the parser had not set yet)
+    answer = raw_request(site, b"GET /search?q=x HTTP/1.1\r\nHost: x\r\n" + header + b"\r\n\r\n")
+    assert " 400 " in answer.split("\r\n", 1)[0], answer[:200]
+    assert "服务器无法理解这个请求" in answer
+
+
 def test_oversized_headers_get_a_chinese_page(site):
     answer = raw_request(site, b"GET / HTTP/1.1\r\nHost: x\r\nCookie: " + b"a" * 300_000 + b"\r\n\r\n")
     assert " 431 " in answer.split("\r\n", 1)[0], answer[:200]

@@ -37,7 +37,8 @@ class ErrorPage(ErrorTask):
         upload_mb = getattr(self.channel.server, "upload_mb", None)
         limit = f"{upload_mb} MB" if upload_mb else f"{self.channel.server.adj.max_request_body_size // MB} MB"
         message = message.format(limit=limit)
-        if (self.request.path or "").startswith("/api/"):
+        # a request whose headers could not be parsed has no path yet (NUL in a header, no colon)
+        if (getattr(self.request, "path", None) or "").startswith("/api/"):
             body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
             kind = "application/json"
         else:
