@@ -27,9 +27,18 @@ def group_share(group, terms, factors: dict | None = None) -> float:
     A phrase of several words found in part (汇报 of 汇报上去) counts for its share of the words
     times ``PARTIAL_FACTOR``.
     """
+    return _share(group, lambda t: t in terms, factors)
+
+
+def group_in_string(group, term_string: str, factors: dict | None = None) -> float:
+    """:func:`group_share` for a passage's term string (`` a b c ``)."""
+    return _share(group, lambda t: f" {t} " in term_string, factors)
+
+
+def _share(group, holds, factors: dict | None) -> float:
     best = 0.0
     for alt in group:
-        held = sum(1 for t in alt if t in terms)
+        held = sum(1 for t in alt if holds(t))
         if not held:
             continue
         factor = (factors or {}).get(alt, 1.0)
@@ -38,20 +47,6 @@ def group_share(group, terms, factors: dict | None = None) -> float:
         best = max(best, factor)
         if best >= 1.0:
             break
-    return best
-
-
-def group_in_string(group, term_string: str, factors: dict | None = None) -> float:
-    """:func:`group_share` for a passage's term string (`` a b c ``)."""
-    best = 0.0
-    for alt in group:
-        held = sum(1 for t in alt if f" {t} " in term_string)
-        if not held:
-            continue
-        factor = (factors or {}).get(alt, 1.0)
-        if held < len(alt):
-            factor *= PARTIAL_FACTOR * held / len(alt)
-        best = max(best, factor)
     return best
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import re
 
-_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL = {"十": 10, "百": 100, "千": 1000}
+from .textnorm import cn_to_int
+
 _NUM = r"(?:\d+(?:\.\d+)?|[〇零一二两三四五六七八九十百千万]+|半)"
 # unit -> (kind, factor to the kind's base unit)
 _UNITS = {"周年": ("month", 12), "年": ("month", 12), "个月": ("month", 1), "月": ("month", 1),
@@ -46,19 +46,15 @@ def cn_number(text: str) -> float | None:
             return None
     if text == "半":
         return 0.5
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in _DIGITS:
-            digit = _DIGITS[ch] if digit is None else digit * 10 + _DIGITS[ch]
-        elif ch in _SMALL:
-            section += (1 if digit is None else digit) * _SMALL[ch]
-            digit = None
-        elif ch == "万":
-            total += (section + (digit or 0)) * 10000
-            section, digit = 0, None
-        else:
+    if "万" in text:   # textnorm's numerals stop below ten thousand
+        high, _, low = text.partition("万")
+        high_value = cn_to_int(high) if high else 1
+        low_value = cn_to_int(low) if low else 0
+        if high_value is None or low_value is None:
             return None
-    return float(total + section + (digit or 0))
+        return float(high_value * 10000 + low_value)
+    value = cn_to_int(text)
+    return None if value is None else float(value)
 
 
 def _value(number: str, unit: str) -> tuple[str, float] | None:
