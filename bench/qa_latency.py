@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer import KnowledgeBase  # noqa: E402
-from indexer.question import strip_question  # noqa: E402
+from indexer.qa.question import strip_question  # noqa: E402
 
 
 def percentile(values, q):

@@ -242,8 +242,8 @@ def check_command(corpus_dir, index_dir, quiet):
 def import_command(corpus_dir, index_dir, instance_dir, paths, level, doc_type, issuer, author,
                    allow_duplicates, max_mb, encoding, dry_run, as_json):
     """导入 .docx/.pdf/.txt/.md 文件或整个文件夹；重复运行不会重复导入。"""
-    from .bulk_import import import_paths
-    from .importers import ImportLimits, ImportRefused, encoding_codec
+    from .office.bulk_import import import_paths
+    from .office.importers import ImportLimits, ImportRefused, encoding_codec
 
     if encoding:
         try:
@@ -333,7 +333,7 @@ def eval_command(corpus_dir, index_dir, qa_file, predictions, limit, split, show
 
     JSON Lines 问题清单每行一个对象：{"q": "问题", "a": ["答案片段"]}，可选 id、doc、split、kind。
     """
-    from .qa_eval import evaluate, evaluate_questions, is_question_list, load_questions
+    from .evaluate import evaluate, evaluate_questions, is_question_list, load_questions
     try:
         if is_question_list(qa_file):
             questions = load_questions(qa_file, split=split)

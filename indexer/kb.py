@@ -10,19 +10,19 @@ from pathlib import Path
 
 from whoosh import query as Q
 
-from .analysis import Segmenter, TextAnalyzer, default_backend, read_userdict
-from .bulk import MIN_PARALLEL_DOCS, default_workers
-from .catalog import Catalog, Suggestion, term_anchor
-from .corpus import Corpus, SourceFile, derived_id
-from .filestate import signature
+from .analysis.analyzer import Segmenter, TextAnalyzer, default_backend, read_userdict
+from .index.parallel import MIN_PARALLEL_DOCS, default_workers
+from .search.catalog import Catalog, Suggestion, term_anchor
+from .corpus.reader import Corpus, SourceFile, derived_id
+from .index.filestate import signature
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
 from .models import CorpusProblem, IndexReport, PolicyDoc, SearchPage
-from .query import Filters, parse_query
-from .resultcache import ResultCache
-from .search import QueryCompiler, run_search
-from .store import IndexChanged, IndexStore
-from .storedmeta import stored_metas
-from .wording import merged_wording
+from .search.query import Filters, parse_query
+from .index.resultcache import ResultCache
+from .search.run import QueryCompiler, run_search
+from .index.store import IndexChanged, IndexStore
+from .index.storedmeta import stored_metas
+from .corpus.wording import merged_wording
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = os.path.join("var", "index")
@@ -156,7 +156,7 @@ class KnowledgeBase:
         return self._side("wording.yml", self.corpus.wording, lambda: merged_wording({}))
 
     def titles(self):
-        """Return the :class:`~indexer.naming.TitleIndex` of the indexed documents (cached)."""
+        """Return the :class:`~indexer.search.naming.TitleIndex` of the indexed documents (cached)."""
         return self.catalog().titles()
 
     def reading_lists(self) -> list[dict]:
@@ -167,7 +167,7 @@ class KnowledgeBase:
         """Bring the index up to date with the corpus; rebuild fully when asked or needed.
 
         A file whose size, times and inode equal those recorded when it was last read is not
-        read again (see :mod:`indexer.filestate`); *verify* reads and hashes every file anyway.
+        read again (see :mod:`indexer.index.filestate`); *verify* reads and hashes every file anyway.
 
         :param progress: called with each document as it is indexed.
         :param on_start: called with the number of documents about to be indexed.
@@ -315,7 +315,7 @@ class KnowledgeBase:
         each building it while the first visitors wait, and inherit no open index files.
         """
         self.analyzer.terms("预热")
-        from .background import table
+        from .analysis.background import table
         table()   # the everyday-word weights questions use (background.py)
         self.catalog()
         self.search("", per_page=1)
@@ -432,10 +432,10 @@ class KnowledgeBase:
     # -- office workspace: safe writes with history and trash (see editing.py) ----------------
     @property
     def workspace(self):
-        """Return the :class:`~indexer.editing.Workspace` writing to this corpus."""
+        """Return the :class:`~indexer.office.workspace.Workspace` writing to this corpus."""
         with self._lock:
             if self._workspace is None:
-                from .editing import Workspace
+                from .office.workspace import Workspace
                 self._workspace = Workspace(self, self.instance_dir)
             return self._workspace
 
@@ -446,7 +446,7 @@ class KnowledgeBase:
             lock (the site does); without it only temporary files older than a minute are removed
             from the corpus, since a save of a site using another instance directory may be running.
         """
-        from . import crashrepair
+        from .office import crashrepair
         messages: list[str] = []
         if workspace:
             messages += self.workspace.recover()
@@ -460,7 +460,7 @@ class KnowledgeBase:
         return messages
 
     def load_document(self, doc_id: str):
-        """Return an :class:`~indexer.editing.EditableDocument` (meta, body, version) for editing."""
+        """Return an :class:`~indexer.office.workspace.EditableDocument` (meta, body, version) for editing."""
         return self.workspace.load(doc_id)
 
     def preview_document(self, meta: dict, body: str, doc_id: str = ""):
@@ -468,11 +468,11 @@ class KnowledgeBase:
         return self.workspace.preview(meta, body, doc_id)
 
     def create_document(self, meta: dict, body: str, author: str, **options):
-        """Save a new document; see :meth:`indexer.editing.Workspace.create_document`."""
+        """Save a new document; see :meth:`indexer.office.workspace.Workspace.create_document`."""
         return self.workspace.create_document(meta, body, author, **options)
 
     def update_document(self, doc_id: str, meta: dict, body: str, author: str, base_version: str, **options):
-        """Save an edit or raise EditConflict; see :meth:`indexer.editing.Workspace.update_document`."""
+        """Save an edit or raise EditConflict; see :meth:`indexer.office.workspace.Workspace.update_document`."""
         return self.workspace.update_document(doc_id, meta, body, author, base_version, **options)
 
     def set_status(self, doc_id: str, status: str, author: str, replaced_by: str = "", base_version=None):
@@ -522,10 +522,10 @@ class KnowledgeBase:
         return (self.store.generation_token(), self._side_serial("aliases.yml"), self._side_serial("wording.yml"))
 
     def _ask(self, question: str, level, limit) -> "AnswerSet":
-        from .answers import AnswerSet
-        from .qa import QuestionAnswerer
-        from .question import analyze_question
-        from .search import filter_query
+        from .qa.answers import AnswerSet
+        from .qa.answerer import QuestionAnswerer
+        from .qa.question import analyze_question
+        from .search.run import filter_query
 
         text = (question or "").replace("\x00", "").strip()
         if not text:
@@ -549,7 +549,7 @@ class KnowledgeBase:
 
     def is_question(self, text: str) -> bool:
         """Tell whether a search-box text reads as a question (ends with ？ or has a question word)."""
-        from .question import looks_like_question
+        from .qa.question import looks_like_question
         return looks_like_question(text)
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.analysis import Segmenter, TextAnalyzer, read_userdict
-from indexer.textnorm import cn_to_int, normalize_doc_no
+from indexer.analysis.analyzer import Segmenter, TextAnalyzer, read_userdict
+from indexer.analysis.textnorm import cn_to_int, normalize_doc_no
 
 from conftest import SAMPLE_CORPUS
 

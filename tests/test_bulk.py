@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from indexer import KnowledgeBase, bulk, kb as kb_module
+from indexer import KnowledgeBase, kb as kb_module
+from indexer.index import parallel as bulk
 
 from conftest import SAMPLE_CORPUS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from indexer import KnowledgeBase
-from indexer.editing import DuplicateDocument, EditConflict, FieldError, UnsafePath
+from indexer.office.workspace import DuplicateDocument, EditConflict, FieldError, UnsafePath
 
 NEW = {"title": "关于补充督导任务的通知", "level": "省级", "doc_type": "通知", "issuer": "示例省委",
        "doc_no": "示例省发〔2005〕99号", "date": "2005-06-01"}

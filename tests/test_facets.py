@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from whoosh import sorting
 
-from indexer.query import Filters, parse_query
-from indexer.search import FACET_FIELDS, QueryCompiler, filter_query
+from indexer.search.query import Filters, parse_query
+from indexer.search.run import FACET_FIELDS, QueryCompiler, filter_query
 
 
 def whoosh_reference(kb, text, page, per_page, sort="relevance"):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.importers import ImportLimits, ImportRefused, convert_bytes, convert_file
-from indexer.importers.docx import int_to_cn
+from indexer.office.importers import ImportLimits, ImportRefused, convert_bytes, convert_file
+from indexer.office.importers.docx import int_to_cn
 
 from office_files import PDF_LINES, cjk_font, make_docx, make_pdf, make_zip_bomb
 
@@ -29,8 +29,8 @@ def test_docx_headings_numbering_table_and_guessed_fields():
 
 
 def test_docx_table_is_a_table_passage_once_saved(tmp_path):
-    from indexer.corpus import parse_document
-    from indexer.docform import render_document
+    from indexer.corpus.reader import parse_document
+    from indexer.office.form import render_document
     draft = convert_bytes(make_docx(), "意见.docx")
     doc, _ = parse_document(render_document(dict(draft.meta, id="x", level="group"), draft.body), "x.md")
     tables = [p for p in doc.passages if p.kind == "table"]
@@ -122,7 +122,7 @@ def test_pdf_without_text_layer_asks_for_the_word_file():
 
 
 def test_pdf_cid_garbage_is_refused():
-    from indexer.importers.pdf import check_text_layer
+    from indexer.office.importers.pdf import check_text_layer
     with pytest.raises(ImportRefused):
         check_text_layer("(cid:123)(cid:456)(cid:789) " * 10)
 

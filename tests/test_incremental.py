@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from indexer import KnowledgeBase, filestate, segcache
-from indexer.corpus import Corpus
+from indexer import KnowledgeBase
+
+from indexer.index import filestate
+
+from indexer.index import segcache
+from indexer.corpus.reader import Corpus
 
 from conftest import copy_corpus, write_doc
 

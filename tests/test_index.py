@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from indexer import KnowledgeBase
-from indexer import store as store_module
+from indexer.index import store as store_module
 
 from conftest import write_doc
 
@@ -121,7 +121,7 @@ def test_a_rebuild_never_drops_what_another_process_committed_meanwhile(tiny_cor
 
 
 def test_a_stale_write_is_refused(tiny_kb):
-    from indexer.store import IndexChanged
+    from indexer.index.store import IndexChanged
     stale = tiny_kb.store.generation_token()
     tiny_kb.store.update([], ["case-c"])
     with pytest.raises(IndexChanged):

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import KnowledgeBase, coverage
+from indexer import KnowledgeBase
+
+from indexer.qa import coverage
 from indexer.errors import CorpusError
-from indexer.naming import TitleIndex
-from indexer.question import looks_like_question
+from indexer.search.naming import TitleIndex
+from indexer.qa.question import looks_like_question
 
 from conftest import write_doc
 
@@ -411,7 +413,7 @@ def test_an_age_in_the_question_is_held_by_the_rule_for_that_age(tmp_path):
 
 
 def test_numbers_and_ranges_are_read_in_chinese_and_digits():
-    from indexer.ranges import cn_number, question_values, range_fit
+    from indexer.qa.ranges import cn_number, question_values, range_fit
     assert [cn_number(t) for t in ("十八", "二百", "一万五千", "两", "12", "半")] == [18, 200, 15000, 2, 12, 0.5]
     assert question_values("签了两年的劳动合同") == [("month", 24.0)]
     six = question_values("交了6年")
@@ -447,7 +449,7 @@ def test_an_unclassified_law_answers_before_an_interpretation_saying_the_same(tm
     ("劳动仲裁和劳动诉讼的攻略", "other"),
 ])
 def test_the_kind_of_an_unclassified_document_is_read_from_its_title(title, kind):
-    from indexer.naming import authority, document_kind
+    from indexer.search.naming import authority, document_kind
     assert document_kind(title) == kind
     assert authority({"title": title, "level": "central"}) == 1.0   # the office's classification governs
 

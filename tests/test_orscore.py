@@ -1,4 +1,4 @@
-"""ask's OR retrieval from cached postings (indexer.orscore) ranks and scores exactly as whoosh does
+"""ask's OR retrieval from cached postings (indexer.qa.retrieval) ranks and scores exactly as whoosh does
 when whoosh scores every match.
 
 whoosh's default top-N search "replaces" matchers once it knows the lowest score on its heap, and
@@ -15,10 +15,11 @@ import pytest
 import yaml
 from whoosh import query as Q
 
-from indexer import coverage, orscore, qa, search
-from indexer.question import analyze_question, repair_unknown
-from indexer.search import QueryCompiler, filter_query
-from indexer.query import Filters
+from indexer.qa import coverage, retrieval as orscore, answerer as qa
+from indexer.search import run as search
+from indexer.qa.question import analyze_question, repair_unknown
+from indexer.search.run import QueryCompiler, filter_query
+from indexer.search.query import Filters
 
 from conftest import write_doc
 

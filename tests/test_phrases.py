@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from whoosh import query as Q
 
-from indexer.phrases import ExactPhrase
+from indexer.search.phrases import ExactPhrase
 
 PHRASES = ["督导 组", "先进性 教育 活动", "群众 满意度", "专题 组织 生活会", "学习 培训", "第32条 督导组",
            "人民 法院", "整改 方案", "不 存在 的 短语"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from whoosh.fields import TEXT
 
-from indexer.analysis import PreAnalyzed, WhooshChineseAnalyzer
-from indexer.corpus import Corpus
-from indexer.store import TITLE_BOOST, _join_tokens, doc_record
+from indexer.analysis.analyzer import PreAnalyzed, WhooshChineseAnalyzer
+from indexer.corpus.reader import Corpus
+from indexer.index.store import TITLE_BOOST, _join_tokens, doc_record
 
 from conftest import SAMPLE_CORPUS
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from indexer import KnowledgeBase
 from indexer.cli import cli
-from indexer.qa_eval import EvalFileError, evaluate, load_contexts
+from indexer.evaluate import EvalFileError, evaluate, load_contexts
 
 from conftest import write_doc
 

@@ -1,4 +1,4 @@
-"""Both sides of the refusal floors (MIN_EVIDENCE, MIN_SCORE in indexer/qa.py) on the sample corpus.
+"""Both sides of the refusal floors (MIN_EVIDENCE, MIN_SCORE in indexer/qa/answerer.py) on the sample corpus.
 
 Near-domain questions use words the index knows (督导组, 回头看, 整改方案, 学时…) but ask what no
 document says: they must get 未找到明确答案 and search hits instead.  Weakly worded in-scope
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.answers import NO_ANSWER
+from indexer.qa.answers import NO_ANSWER
 
 # Each comment names the floor change that made the question answered (measured by moving it).
 NEAR_DOMAIN = [

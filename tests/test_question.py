@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.question import AnalyzedQuestion, analyze_question, detect_type, repair_unknown, strip_question
-from indexer.search import QueryCompiler
-from indexer.sentences import split_sentences
+from indexer.qa.question import AnalyzedQuestion, analyze_question, detect_type, repair_unknown, strip_question
+from indexer.search.run import QueryCompiler
+from indexer.qa.sentences import split_sentences
 
 
 @pytest.mark.parametrize("question, qtype", [

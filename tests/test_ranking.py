@@ -1,4 +1,4 @@
-"""Two-stage ranking (indexer.ranking) orders results exactly as whoosh's one-pass scoring does."""
+"""Two-stage ranking (indexer.search.ranking) orders results exactly as whoosh's one-pass scoring does."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indexer import ranking, search
-from indexer.query import parse_query
+from indexer.search import ranking, run as search
+from indexer.search.query import parse_query
 
 from conftest import write_doc
 

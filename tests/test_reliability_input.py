@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import CorpusError, KnowledgeBase
-from indexer.corpus import Corpus
-from indexer.importers import ImportLimits, ImportRefused, convert_bytes
+from indexer.corpus.reader import Corpus
+from indexer.office.importers import ImportLimits, ImportRefused, convert_bytes
 from webapp import create_app
 from webapp.cli import cli
 from webapp.office import get_office
@@ -321,7 +321,7 @@ def test_text_conversion_runs_under_the_worker_memory_cap(name):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the memory cap uses RLIMIT_AS (not on Windows)")
 def test_bulk_import_goes_on_after_a_file_over_the_memory_cap(tiny_corpus, tmp_path):
-    from indexer.bulk_import import import_paths
+    from indexer.office.bulk_import import import_paths
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "1-大.txt").write_text("关于整改的通知\n" + "各支部要认真整改。\n" * 80_000, encoding="utf-8")
@@ -334,7 +334,7 @@ def test_bulk_import_goes_on_after_a_file_over_the_memory_cap(tiny_corpus, tmp_p
 
 
 def test_bulk_import_of_text_is_under_the_worker_time_limit(tiny_corpus, tmp_path):
-    from indexer.bulk_import import import_paths
+    from indexer.office.bulk_import import import_paths
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for n in (1, 2):

@@ -39,8 +39,8 @@ def policykb(*args, timeout: float = 120, env_extra: dict | None = None) -> subp
 
 
 def big_corpus(root: Path, documents: int = 210, lines: int = 120) -> Path:
-    """Enough documents for a parallel rebuild (indexer.bulk.MIN_PARALLEL_DOCS) lasting a few seconds."""
-    from indexer.bulk import MIN_PARALLEL_DOCS
+    """Enough documents for a parallel rebuild (indexer.index.parallel.MIN_PARALLEL_DOCS) lasting a few seconds."""
+    from indexer.index.parallel import MIN_PARALLEL_DOCS
     assert documents >= MIN_PARALLEL_DOCS
     for i in range(documents):
         body = "\n".join(f"第{j + 1}条 {WORDS[(i + j) % 20]}{WORDS[(i * 3 + j) % 20]}应当每{j % 9 + 1}周"
@@ -371,7 +371,7 @@ def test_restart_after_a_crash_before_the_rename_removes_the_temporary_file(kb, 
 
 def test_restart_after_a_crash_between_file_and_version_records_the_real_author(kb, fresh):
     edit(kb, "rule-a", "第一次修改。\n", "bob")
-    crash_during(lambda: edit(kb, "rule-a", "甲的补充。\n", "alice"), "indexer.history:History.append",
+    crash_during(lambda: edit(kb, "rule-a", "甲的补充。\n", "alice"), "indexer.office.history:History.append",
                  lambda self, doc_id, data, **k: k.get("action") == "edit")
     kb = restart(fresh)
     assert kb.search("甲的补充").hits[0].id == "rule-a"
@@ -383,7 +383,7 @@ def test_restart_after_a_crash_between_file_and_version_records_the_real_author(
 
 
 def test_a_save_after_a_worker_crash_between_file_and_version_needs_no_restart(kb):
-    crash_during(lambda: edit(kb, "rule-a", "甲的补充。\n", "alice"), "indexer.history:History.append",
+    crash_during(lambda: edit(kb, "rule-a", "甲的补充。\n", "alice"), "indexer.office.history:History.append",
                  lambda self, doc_id, data, **k: k.get("action") == "edit")
     edit(kb, "rule-a", "乙的补充。\n", "carol")  # another worker of the same site saves next
     authors = [h.version.author for h in kb.history("rule-a")]
@@ -404,7 +404,7 @@ def test_restart_after_a_crash_in_the_middle_of_a_delete_finishes_it_and_restore
 
 
 def test_restart_after_a_crash_before_a_delete_was_recorded_keeps_the_document(kb, fresh):
-    crash_during(lambda: kb.delete_document("rule-a", "alice"), "indexer.history:History.append",
+    crash_during(lambda: kb.delete_document("rule-a", "alice"), "indexer.office.history:History.append",
                  lambda self, doc_id, data, **k: k.get("action") == "delete")
     kb = restart(fresh)
     assert kb.trash() == []
@@ -415,7 +415,7 @@ def test_restart_after_a_crash_before_a_delete_was_recorded_keeps_the_document(k
 
 def test_a_generation_abandoned_by_a_crashed_rebuild_is_removed_by_the_next_update(kb, tiny_corpus):
     from indexer import KnowledgeBase
-    crash_during(lambda: kb.index(rebuild=True), "indexer.store:FastSegmentWriter.commit")
+    crash_during(lambda: kb.index(rebuild=True), "indexer.index.store:FastSegmentWriter.commit")
     assert len(generations(kb.index_dir)) == 2
     write_doc(tiny_corpus, "d.md", {"id": "rule-d", "title": "巡回检查办法", "level": "group",
                                     "date": "2005-06-01"}, "巡回检查每月进行一次。\n")

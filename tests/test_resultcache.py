@@ -6,7 +6,7 @@ import os
 import pytest
 
 from indexer import KnowledgeBase, QueryError
-from indexer.resultcache import ResultCache
+from indexer.index.resultcache import ResultCache
 
 from conftest import write_doc
 

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from indexer.question import looks_like_question
+from indexer.qa.question import looks_like_question
 from webapp import create_app
 
 

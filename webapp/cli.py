@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from indexer import KnowledgeBase, PolicyKBError
-from indexer.store import LOCK_TIMEOUT as STORE_LOCK_TIMEOUT
+from indexer.index.store import LOCK_TIMEOUT as STORE_LOCK_TIMEOUT
 from indexer.cli import CLIError, cli, kb_options, run_index
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
-from indexer.docform import MAX_BODY_CHARS, FieldError
-from indexer.editing import DuplicateDocument, EditConflict
-from indexer.importers import (ENCODINGS, OFFERED_ENCODINGS, ImportLimits, ImportRefused, SUPPORTED_SUFFIXES,
+from indexer.office.form import MAX_BODY_CHARS, FieldError
+from indexer.office.workspace import DuplicateDocument, EditConflict
+from indexer.office.importers import (ENCODINGS, OFFERED_ENCODINGS, ImportLimits, ImportRefused, SUPPORTED_SUFFIXES,
                                convert_bytes)
 
 from ..auth import login_required

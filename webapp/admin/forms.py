@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import request
 
-from indexer.docform import FIELD_LABELS
+from indexer.office.form import FIELD_LABELS
 from indexer.models import LEVELS, STATUSES
 
 TEXT_FIELDS = ("title", "doc_type", "issuer", "doc_no", "date", "replaced_by", "summary")
@@ -23,7 +23,7 @@ def form_from_request() -> tuple[dict, str]:
     for name in LIST_FIELDS:
         value = form.get(name, "").strip()
         if value:
-            meta[name] = value  # indexer.docform splits on , ， 、
+            meta[name] = value  # indexer.office.form splits on , ， 、
     if form.get("sample"):
         meta["sample"] = True
     return meta, form.get("body", "")

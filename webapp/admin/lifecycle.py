@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from indexer import DocumentNotFound
-from indexer.docform import FieldError
-from indexer.editing import EditConflict
+from indexer.office.form import FieldError
+from indexer.office.workspace import EditConflict
 from indexer.models import STATUSES
 
 from ..audit import ACTIONS

@@ -1,0 +1,479 @@
+"""Policy Q&A without a language model: find the sentence that answers a question, with its source.
+
+1. Analyse the question (``question.py``): type, key words with aliases, the same analyzer as search.
+2. Retrieve documents with an OR query of the key words (BM25F) and score their stored passages by
+   IDF-weighted coverage of the key words, using the stored term strings (no re-segmentation).
+3. Segment only the best few passages and score sentences (and pairs of adjacent sentences):
+   coverage weighted by global IDF times a *local* IDF (a word that every sentence of the passage
+   repeats, such as the subject of an encyclopaedia article, says little about which sentence
+   answers), character-bigram overlap, what it says beyond the question words, and whether it
+   holds something that looks like an answer of the question's type not already in the question.
+4. Trim the winner to 120 characters clause by clause around the answering part, and mark it.
+When the best evidence is weak the answer set is empty and the caller shows search hits instead.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from html import escape
+
+from whoosh import query as Q
+
+from ..analysis.analyzer import TextAnalyzer
+from .answers import Answer
+from .retrieval import top_or
+from .question import AnalyzedQuestion, repair_unknown
+from ..search.naming import authority
+from .ranges import (is_value_group, period_fit, question_periods, question_values, range_fit,
+                     spans_for_period)
+from ..search.run import _top as exhaustive_top
+from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matches
+from ..analysis.textnorm import fold_width
+from ..analysis.background import specificity
+from .coverage import SUBSTRING_FACTOR, group_share, group_weight, groups_present, literal_tokens
+from .trimming import MAX_ANSWER_CHARS, merge_spans, trim_span
+
+TOP_DOCS = 10
+TOP_PASSAGES = 6
+# An answer needs this share of the question's IDF weight in its sentence (or the document title)
+# and this final score; below either the caller reports 未找到明确答案.
+MIN_EVIDENCE = 0.35
+MIN_SCORE = 0.2
+# Below the evidence floor, the best sentence is still shown as 可能的答案 when it has this much
+# evidence and comes from a document the question names or a passage holding this share of the
+# question's weight.
+TENTATIVE_EVIDENCE, TENTATIVE_COVERAGE = 0.15, 0.4
+# A question word the index has never seen (工资 in a corpus without it) makes a weak match
+# suspicious: then the answer needs this much evidence.
+MIN_EVIDENCE_UNKNOWN = 0.45
+PAIR_FACTOR = 0.9
+ARTICLE_CONTEXT = 0.8
+# A span whose numbers are not in the unit asked for (几天 answered in 元) keeps this share of its
+# answer-type credit.
+UNIT_MISS = 0.3
+# Question types whose answer has a recognisable form (a number, a date, an organ, 不得/可以), and
+# the share of its evidence a sentence without such a form keeps.
+TYPED_EVIDENCE = frozenset({"quantity", "time", "permission", "actor"})
+UNTYPED_EVIDENCE = 0.7
+UNIT_MISS_EVIDENCE = 0.5
+UNIT_MISS_SCORE = 0.8
+# A question word in the document title names the subject: it says little about which sentence
+# answers (cap on its local IDF) and a sentence that leaves it out still speaks of it.
+TITLE_LOCAL, TITLE_CREDIT = 0.3, 1.0
+# Share of a word's weight kept when every sentence of the passage repeats it.
+LOCAL_FLOOR = 0.2
+# Weights of the sentence score (they sum to 1). No weight for how tightly the question words sit
+# together: that favours sentences restating the question over those with the answer between
+# the question words (以甲壳类、头足类和小鱼为食); dropping it gained 2 points on both halves.
+W_LOCAL, W_BIGRAM, W_TYPE, W_CUE, W_NOVEL = 0.45, 0.2, 0.15, 0.1, 0.1
+# A typical case tells what someone did; on equal evidence the rule saying what to do answers.
+LEVEL_FACTOR = {"case": 0.95}
+# Asked what to do (怎么办) or what is allowed (能否), a supervisor needs the rule, not a story that
+# happens to repeat the question's words.
+NORMATIVE_TYPES = {"method": 0.85, "permission": 0.85}
+STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
+# Asked about a named document (按劳动合同法……), a passage of another document counts this much.
+UNNAMED_FACTOR = 0.5
+# A question that names no place asks about the national rule: a local regulation restating it
+# (北京市实施《……》办法) counts this much.
+LOCAL_FACTOR = 0.7
+# A passage stating a number in the unit asked for (几天: 十五日) gains this share of its score;
+# and this many of the best passages of named documents are always read.
+PASSAGE_UNIT_BONUS = 0.25
+# A sentence whose range (满五年不足十年) holds the question's number (交了六年) scores this much
+# more; one whose ranges all exclude it this much less.
+RANGE_FIT = 1.3
+RANGE_MISS = 0.6
+# A word in 1/CORPUS_SHARE of the documents or more keeps its full weight however everyday it is.
+CORPUS_SHARE = 5.0
+NAMED_PASSAGES = 3
+
+
+@dataclass(slots=True)
+class PassageCandidate:
+    meta: dict
+    passage: tuple
+    doc_rank: int
+    doc_score: float      # BM25F score relative to the best document (0..1]
+    coverage: float       # IDF-weighted share of question words in the passage (+ title)
+    score: float = 0.0
+    named: bool = False   # the passage is in a document the question names
+
+
+@dataclass(slots=True)
+class SentenceCandidate:
+    candidate: PassageCandidate
+    start: int
+    end: int
+    score: float
+    evidence: float
+    matched: list         # (start, end) spans of matched question tokens
+    answer_spans: list    # (start, end) spans that look like an answer of the question's type
+    weights: dict = None  # question token -> its share of the question's (local) weight
+    key_held: bool = False  # the span (or the title) holds the question's most specific word
+    typed: bool = False     # it holds an answer of the type (and unit) asked, where that has a form
+
+
+class QuestionAnswerer:
+    """Answer analysed questions from a whoosh searcher (one per thread, like search)."""
+
+    def __init__(self, searcher, analyzer: TextAnalyzer):
+        self.searcher = searcher
+        self.analyzer = analyzer
+
+    # -- retrieval ---------------------------------------------------------------------------
+    def idf(self, question: AnalyzedQuestion) -> dict[str, float]:
+        # the corpus idf of each word, less for words common in everyday Chinese (background.py)
+        # ... unless the corpus itself uses the word widely (工作, 阶段 in Party documents)
+        total = max(1, self.searcher.doc_count())
+        return {t: self.searcher.idf("content", t)
+                * max(specificity(t), min(1.0, CORPUS_SHARE * self.searcher.doc_frequency("content", t) / total))
+                for t in question.tokens}
+
+    def _top_documents(self, question: AnalyzedQuestion, top_docs: int, doc_filter=None):
+        # whoosh's BM25F top documents and scores, from cached postings (orscore.py; exhaustive,
+        # where whoosh's default collector could drop documents of a repaired question).
+        results = top_or(self.searcher, question.query, top_docs, doc_filter)
+        if results is None:   # a query shape orscore does not score: whoosh, also exhaustive
+            allowed = set(self.searcher.docs_for_query(doc_filter)) if doc_filter is not None else None
+            results = exhaustive_top(self.searcher, question.query, top_docs, None, allowed)
+        return results or []
+
+    def passages(self, question: AnalyzedQuestion, idf: dict[str, float], doc_filter=None,
+                 top_docs: int = TOP_DOCS) -> list[PassageCandidate]:
+        """Return the passages of the best documents, best first, scored by weighted coverage.
+
+        When the question names documents (按劳动合同法……), their passages are scored too, and
+        passages of other documents count for ``UNNAMED_FACTOR`` of their score.
+        """
+        if question.query is None:
+            return []
+        results = self._top_documents(question, top_docs, doc_filter)
+        named_ids = [d for item in question.named for d in item.doc_ids]
+        named_results = []
+        if named_ids:
+            only = Q.Or([Q.Term("doc_id", d) for d in named_ids])
+            within = only if doc_filter is None else Q.And([doc_filter, only])
+            named_results = self._top_documents(question, len(named_ids), within)
+        if not results and not named_results:
+            return []
+        named_set = {hit["meta"]["id"] for hit in named_results}
+        weights = [group_weight(g, idf) for g in question.groups]
+        total = sum(weights) or 1.0
+        out = []
+        ranked = [(hit, True) for hit in named_results]
+        ranked += [(hit, False) for hit in results if hit["meta"]["id"] not in named_set]
+        top = max((hit.score or 0.0) for hit, _ in ranked) or 1.0
+        top_named = max((hit.score or 0.0) for hit in named_results) if named_results else 1.0
+        factors = question.factors
+        unit_re = _unit_re(question.unit) if question.unit else None
+        for rank, (hit, is_named) in enumerate(ranked):
+            meta = hit["meta"]
+            title_terms = {t.text for t in self.analyzer.tokens(meta.get("title", ""), subwords=True)}
+            in_title = [group_share(g, title_terms, factors) for g in question.groups]
+            if is_named:
+                doc_score = (hit.score or 0.0) / (top_named or 1.0)
+                factor = 1.0
+            else:
+                doc_score = (hit.score or 0.0) / top
+                factor = UNNAMED_FACTOR if named_set else 1.0
+            status = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
+            if not is_named:
+                if _is_local(meta.get("title", ""), question.text):
+                    status *= LOCAL_FACTOR
+                status *= authority(meta)
+            if meta.get("level") == "case":
+                status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
+            passages = hit["passages"]
+            # How much of each group each passage holds; most passages of a long law hold none,
+            # and passages holding the same groups get the same coverage.
+            present = groups_present(question.groups, [p[3] for p in passages], factors,
+                                      [p[2] for p in passages])
+            by_row: dict = {}
+            for passage, row in zip(passages, present):
+                found = by_row.get(row)
+                if found is None:
+                    covered = 0.0
+                    for held, weight, titled in zip(row, weights, in_title):
+                        covered += weight * max(held, 0.5 * titled)
+                    coverage = covered / total
+                    found = by_row[row] = (coverage, coverage * (0.55 + 0.45 * doc_score) * status * factor)
+                score = found[1]
+                if unit_re is not None and score and _NUMBER_UNIT_RE.search(passage[2]) and unit_re.search(passage[2]):
+                    # asked 多少天, a passage stating a number of days may hold the answer
+                    score *= 1.0 + PASSAGE_UNIT_BONUS
+                out.append(PassageCandidate(meta, passage, rank, doc_score, found[0], score, is_named))
+        out.sort(key=lambda c: (-c.score, c.doc_rank))
+        return out
+
+    # -- sentences ---------------------------------------------------------------------------
+    def sentences(self, question: AnalyzedQuestion, candidate: PassageCandidate,
+                  idf: dict[str, float]) -> list[SentenceCandidate]:
+        """Score every sentence and adjacent pair of sentences of one passage."""
+        text = candidate.passage[2]
+        folded = fold_width(text)
+        spans = split_sentences(text)
+        if not spans:
+            return []
+        tokens = self.analyzer.tokens(text, subwords=True)
+        qtokens = question.tokens
+        # tokens of each sentence
+        sent_terms: list[set] = [set() for _ in spans]
+        sent_matches: list[list] = [[] for _ in spans]
+        index = 0
+        for token in tokens:
+            while index < len(spans) - 1 and token.start >= spans[index][1]:
+                index += 1
+            sent_terms[index].add(token.text)
+            if token.text in qtokens:
+                sent_matches[index].append((token.start, token.end))
+        groups = question.groups
+        n = len(spans)
+        title_terms = {t.text for t in self.analyzer.tokens(candidate.meta.get("title", ""), subwords=True)}
+        factors = question.factors
+        in_title = [group_share(g, title_terms, factors) for g in groups]
+        present = [[group_share(g, terms, factors) for g in groups] for terms in sent_terms]
+        for i, (s, e) in enumerate(spans):
+            sentence = folded[s:e]
+            for gi, group in enumerate(groups):
+                if present[i][gi] < SUBSTRING_FACTOR:
+                    for alt in group:
+                        if alt and all(t in sentence for t in literal_tokens(alt)) and len(literal_tokens(alt)) == len(alt):
+                            present[i][gi] = max(present[i][gi], factors.get(alt, 1.0) * SUBSTRING_FACTOR)
+        global_w = [group_weight(g, idf) for g in groups]
+        local_w = []
+        for gi, weight in enumerate(global_w):
+            count = sum(1 for row in present if row[gi])
+            local = 1.0 if n == 1 or count == 0 else math.log(1 + n / count) / math.log(1 + n)
+            if in_title[gi]:
+                # the document's subject: every sentence is about it, named or not (本鱼, 该银行)
+                local = min(local, TITLE_LOCAL)
+            local_w.append(weight * (LOCAL_FLOOR + (1 - LOCAL_FLOOR) * local))
+        total_global = sum(global_w) or 1.0
+        total_local = sum(local_w) or 1.0
+        token_weight: dict[str, float] = {}
+        for group, weight in zip(groups, local_w):
+            for alt in group:
+                for token in alt:
+                    token_weight.setdefault(token, weight / total_local / len(alt))
+        # character bigrams of the question, weighted by how rare they are among the sentences
+        # sorted: summing in a fixed order gives every process (and hash seed) the same scores
+        bigrams = sorted(b for b in question.bigrams if not (set(b) & _GLUE_CHARS))
+        sent_texts = [folded[s:e] for s, e in spans]
+        bigram_w = {}
+        for b in bigrams:
+            count = sum(1 for t in sent_texts if b in t)
+            bigram_w[b] = 1.0 if n == 1 or count == 0 else math.log(1 + n / count) / math.log(1 + n)
+        total_bigram = sum(bigram_w.values()) or 1.0
+        core = question.core.replace(" ", "")
+
+        unit_re = _unit_re(question.unit) if question.unit else None
+        values = question_values(fold_width(question.text))
+        # 一个月最多……多少: the quota per month, asked with a number
+        periods = question_periods(question.text) if question.qtype == "quantity" else set()
+        # The most specific word of the question the corpus knows: a possible answer must say it.
+        known = [gi for gi, g in enumerate(groups)
+                 if any(all(self.searcher.doc_frequency("content", t) for t in alt) for alt in g)]
+        key_group = max(known, key=lambda gi: global_w[gi]) if known else None
+
+        # the question's own numbers (七十多岁, 交了六年) are held by a rule whose range holds them
+        number_groups = {gi for gi, g in enumerate(groups) if values and is_value_group(g)}
+
+        def score_span(first: int, last: int) -> SentenceCandidate:
+            start, end = spans[first][0], spans[last][1]
+            covered_local = covered_global = 0.0
+            fit = range_fit(values, folded[start:end]) if values else 0
+            if periods and fit <= 0:
+                fit = period_fit(periods, folded[start:end]) or fit
+            for gi in range(len(groups)):
+                held = max(present[i][gi] for i in range(first, last + 1))
+                if fit > 0 and gi in number_groups:
+                    held = 1.0
+                if held:
+                    covered_local += held * local_w[gi]
+                    covered_global += held * global_w[gi]
+                elif in_title[gi]:
+                    covered_local += TITLE_CREDIT * in_title[gi] * local_w[gi]
+                    covered_global += 0.5 * in_title[gi] * global_w[gi]
+            span_text = folded[start:end]
+            bigram = sum(w for b, w in bigram_w.items() if b in span_text) / total_bigram
+            matched = [m for i in range(first, last + 1) for m in sent_matches[i]]
+            answers = [(s, e) for s, e in type_matches(question.qtype, folded, start, end)
+                       if folded[s:e] not in core]
+            type_score = TYPE_WEIGHT.get(question.qtype, 0.0) if answers else 0.0
+            typed = bool(answers)
+            if unit_re is not None:
+                # asked for days (几天), a span in days answers; a sum of money does not
+                spans_any = answers + [(s, e) for s, e in type_matches("quantity", folded, start, end)
+                                       if folded[s:e] not in core and (s, e) not in answers]
+                fitting = [(s, e) for s, e in spans_any if unit_re.search(folded[s:e])]
+                typed = bool(fitting)
+                if fitting:
+                    # asked per month, mark 每月不得超过三十六小时, not 每日不得超过一小时
+                    answers = spans_for_period(periods, folded, fitting)
+                    type_score = max(type_score, TYPE_WEIGHT["quantity"])
+                else:
+                    type_score *= UNIT_MISS
+            if question.qtype == "reason" and CONSEQUENCE_RE.match(text[spans[first][0]:spans[first][1]]):
+                type_score *= 0.3   # the cause is in the sentence before
+            matched_chars = sum(e - s for s, e in merge_spans(matched))
+            novelty = 1.0 - matched_chars / max(1, end - start)
+            cue = 1.0 if question.cues and any(c in span_text for c in question.cues) else 0.0
+            score = (W_LOCAL * covered_local / total_local + W_BIGRAM * bigram + W_TYPE * type_score
+                     + W_CUE * cue + W_NOVEL * min(1.0, novelty * 2))
+            if end - start < 6:
+                score *= 0.7
+            if fit:
+                # 交了六年: the rule for 满五年不足十年 applies, not the one for 满一年不足五年
+                score *= RANGE_FIT if fit > 0 else RANGE_MISS
+            key_held = key_group is not None and (
+                in_title[key_group] > 0 or any(present[i][key_group] for i in range(first, last + 1)))
+            evidence = covered_global / total_global
+            if unit_re is not None and not typed:
+                evidence *= UNIT_MISS_EVIDENCE      # asked for a proportion, it gives months
+                score *= UNIT_MISS_SCORE
+            elif not typed and question.qtype in TYPED_EVIDENCE:
+                # asked how many days, who or whether: a sentence with no such thing in it is weak
+                # evidence however many question words it repeats
+                evidence *= UNTYPED_EVIDENCE
+            return SentenceCandidate(candidate, start, end, score, evidence,
+                                     matched, answers, token_weight, key_held,
+                                     typed or (unit_re is None and question.qtype not in TYPED_EVIDENCE))
+
+        out = [score_span(i, i) for i in range(n)]
+        for i in range(n - 1):
+            if spans[i + 1][1] - spans[i][0] <= 2 * MAX_ANSWER_CHARS:
+                pair = score_span(i, i + 1)
+                pair.score *= PAIR_FACTOR
+                out.append(pair)
+        passage_factor = 0.35 + 0.65 * candidate.score
+        # An article (第X条 with its 款 and 项) is one rule: the question's words in one of its items
+        # are evidence for the sentence stating the rule's consequence (处五千元以上五万元以下罚款).
+        context = ARTICLE_CONTEXT * candidate.coverage if str(candidate.passage[0]).startswith("art") else 0.0
+        for item in out:
+            item.score *= passage_factor
+            if item.typed and context > item.evidence:
+                item.evidence = context
+        return out
+
+    # -- answers -----------------------------------------------------------------------------
+    def answer(self, question: AnalyzedQuestion, doc_filter=None, limit: int = 3,
+               top_passages: int | None = None) -> tuple[list[Answer], list[PassageCandidate]]:
+        """Return up to *limit* answers and the passage ranking they came from."""
+        reader = self.searcher.reader()
+        question = repair_unknown(
+            question, lambda t: self.searcher.doc_frequency("content", t),
+            lambda prefix: (w.decode("utf-8") if isinstance(w, bytes) else w
+                            for w in reader.expand_prefix("content", prefix)))
+        # a word the corpus never uses (a number with its unit, 十二年, is not a word of a topic)
+        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t) for t in alt)
+                          for alt in group) for group in question.groups if not is_value_group(group))
+        idf = self.idf(question)
+        candidates = self.passages(question, idf, doc_filter)
+        best_score = candidates[0].score if candidates else 0.0
+        pool = [c for c in candidates[:top_passages or TOP_PASSAGES] if c.score >= 0.3 * best_score]
+        # The question named these documents: read their best passages even when others
+        # match the remaining words better.
+        pool += [c for c in candidates if c.named and c.score > 0][:NAMED_PASSAGES]
+        pool = list({id(c): c for c in pool}.values())
+        scored: list[SentenceCandidate] = []
+        for candidate in pool:
+            scored.extend(self.sentences(question, candidate, idf))
+        scored.sort(key=lambda s: -s.score)
+        chosen: list[SentenceCandidate] = []
+        texts = set()
+        for item in scored:
+            if len(chosen) >= limit:
+                break
+            if any(c.candidate is item.candidate and c.start < item.end and item.start < c.end for c in chosen):
+                continue
+            # the same sentence in two documents (or twice in one) is one answer
+            text = "".join(item.candidate.passage[2][item.start:item.end].split())
+            if text in texts:
+                continue
+            texts.add(text)
+            chosen.append(item)
+        # Chosen passages first, then the rest in order; deduplicated by identity (each candidate
+        # is one passage of one document), since comparing dataclasses field by field against
+        # the growing list was quadratic: ~1.6 million comparisons per 12 questions on the law corpus.
+        ranking = []
+        seen = set()
+        for candidate in [item.candidate for item in chosen] + candidates:
+            if id(candidate) not in seen:
+                seen.add(id(candidate))
+                ranking.append(candidate)
+        floor = MIN_EVIDENCE_UNKNOWN if unknown else MIN_EVIDENCE
+        answers = [self.render(question, item) for item in chosen
+                   if item.evidence >= floor and item.score >= MIN_SCORE]
+        if not answers and chosen:
+            best = chosen[0]
+            if (best.evidence >= TENTATIVE_EVIDENCE and best.score >= MIN_SCORE
+                    # it must at least look like an answer of the type asked for (a number in the
+                    # unit asked, an organ, 不得)
+                    and best.typed and (question.qtype in TYPED_EVIDENCE or bool(question.unit))
+                    and (best.candidate.named
+                         or (best.key_held and not unknown and best.candidate.coverage >= TENTATIVE_COVERAGE))):
+                answers = [self.render(question, best, tentative=True)]
+        return answers, ranking
+
+    def render(self, question: AnalyzedQuestion, item: SentenceCandidate, tentative: bool = False) -> Answer:
+        """Trim a scored span to an :class:`Answer` with its citation."""
+        meta = item.candidate.meta
+        passage = item.candidate.passage
+        text = passage[2]
+        start, end, mark = trim_span(text, item.start, item.end, item.matched, item.answer_spans, item.weights)
+        html = (("…" if start > item.start else "") + escape(text[start:mark[0]], quote=False)
+                + "<mark>" + escape(text[mark[0]:mark[1]], quote=False) + "</mark>"
+                + escape(text[mark[1]:end], quote=False) + ("…" if end < item.end else ""))
+        status = meta.get("status", "现行有效")
+        warning = ""
+        if status != "现行有效":
+            warning = f"注意：该文件{status}" + (f"（见 {meta['replaced_by']}）" if meta.get("replaced_by") else "") + "。"
+        return Answer(
+            text=text[start:end].strip(), html=html, passage=text, anchor=passage[0],
+            doc_id=meta["id"], title=meta["title"], level=meta["level"], issuer=meta.get("issuer", ""),
+            doc_no=meta.get("doc_no", ""), date=meta.get("date", ""), status=status, section=passage[1],
+            score=item.score, warning=warning, tentative=tentative, note=_version_note(question, meta))
+
+
+_PLACES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+           "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+           "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
+_LOCAL_RE = re.compile(r"^(?:" + "|".join(_PLACES) + r"|[\u4e00-\u9fff]{2,5}(?:市|自治州|自治县|县))")
+
+
+def _is_local(title: str, question: str) -> bool:
+    """Tell whether *title* is a local rule (北京市实施……办法) the question gives no place for."""
+    match = _LOCAL_RE.match(title)
+    if not match or title.startswith("示例"):
+        return False
+    place = match.group(0)
+    for name in (place, place[:2]):
+        if name in question:
+            return False
+    return True
+
+
+def _version_note(question: AnalyzedQuestion, meta: dict) -> str:
+    """Say so when the question names a year of an older version than the one answering."""
+    years = set(re.findall(r"(?:19|20)\d\d", question.text))
+    for named in question.named:
+        if meta["id"] in named.doc_ids and named.older and years:
+            if str(meta.get("date", ""))[:4] not in years:
+                return f"注意：问题提到 {'、'.join(sorted(years))} 年，该文件另有较早版本；此处按最新版本回答。"
+    return ""
+
+
+_UNIT_RES: dict[str, re.Pattern] = {}
+_NUMBER_UNIT_RE = re.compile(r"[\d零〇一二两三四五六七八九十百千万半]")
+
+
+def _unit_re(unit: str) -> re.Pattern:
+    found = _UNIT_RES.get(unit)
+    if found is None:
+        found = _UNIT_RES[unit] = re.compile(unit)
+    return found
+
+
+_GLUE_CHARS = set("的了吗呢是有在和与及或等之一个这那什么怎如何哪谁几多少")
