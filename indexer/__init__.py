@@ -11,9 +11,29 @@ __all__ = ["KnowledgeBase", "PolicyDoc", "Hit", "SearchPage", "IndexReport", "LE
            "DocumentNotFound"]
 
 
+# The rest of the package face, loaded on first use: KnowledgeBase pulls in whoosh, and the import
+# worker (a fresh process per file) needs none of it.  The site imports only these names.
+_LAZY = {
+    "KnowledgeBase": "kb",
+    "CLIError": "cli", "cli": "cli", "kb_options": "cli", "run_index": "cli",
+    "STORE_LOCK_TIMEOUT": "index.store",
+    "STATUSES": "models",
+    "FIELD_LABELS": "office.form", "MAX_BODY_CHARS": "office.form", "FieldError": "office.form",
+    "Workspace": "office.workspace", "DuplicateDocument": "office.workspace",
+    "EditConflict": "office.workspace",
+    "ENCODINGS": "office.importers", "OFFERED_ENCODINGS": "office.importers",
+    "ImportLimits": "office.importers", "ImportRefused": "office.importers",
+    "SUPPORTED_SUFFIXES": "office.importers", "convert_bytes": "office.importers",
+    "ResultCache": "index.resultcache",
+    "MAX_QUERY_CHARS": "search.query",
+    "TYPE_LABELS": "qa.question",
+}
+_RENAMED = {"STORE_LOCK_TIMEOUT": "LOCK_TIMEOUT"}
+
+
 def __getattr__(name: str):
-    # KnowledgeBase pulls in whoosh; the import worker (a fresh process per file) needs none of it.
-    if name == "KnowledgeBase":
-        from .kb import KnowledgeBase
-        return KnowledgeBase
+    if name in _LAZY:
+        import importlib
+        module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
+        return getattr(module, _RENAMED.get(name, name))
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,8 +10,7 @@ from pathlib import Path
 import click
 
 from indexer import KnowledgeBase, PolicyKBError
-from indexer.index.store import LOCK_TIMEOUT as STORE_LOCK_TIMEOUT
-from indexer.cli import CLIError, cli, kb_options, run_index
+from indexer import STORE_LOCK_TIMEOUT, CLIError, cli, kb_options, run_index
 
 
 def instance_option(func):

@@ -6,7 +6,7 @@ import re
 from flask import Flask, current_app, request
 
 from indexer import KnowledgeBase
-from indexer.models import LEVELS
+from indexer import LEVELS
 
 from .params import FACET_TITLES
 
@@ -63,7 +63,7 @@ def citation(meta, section: str = "") -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from indexer.qa.question import TYPE_LABELS
+    from indexer import TYPE_LABELS
 
     from .render import safe_snippet
     app.jinja_env.globals.update(NAV=NAV, LEVELS=LEVELS, FACET_TITLES=FACET_TITLES, citation=citation,

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template
 
-from indexer.models import PolicyDoc
-from indexer.index.resultcache import ResultCache
+from indexer import PolicyDoc, ResultCache
 
 from .context import citation, get_kb
 from .render import render_markdown

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, request
 
-from indexer.office.workspace import Workspace
+from indexer import Workspace
 
 from .accounts import Accounts, LoginThrottle, Sessions
 from .audit import AuditLog

@@ -6,7 +6,7 @@ from dataclasses import replace
 from flask import Blueprint, current_app, redirect, render_template, request
 
 from indexer import LEVELS, QueryError
-from indexer.search.query import MAX_QUERY_CHARS
+from indexer import MAX_QUERY_CHARS
 
 from .context import get_kb
 from .params import FACET_PARAM, SearchState

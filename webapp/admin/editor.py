@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
-from indexer.office.form import MAX_BODY_CHARS, FieldError
-from indexer.office.workspace import DuplicateDocument, EditConflict
-from indexer.office.importers import (ENCODINGS, OFFERED_ENCODINGS, ImportLimits, ImportRefused, SUPPORTED_SUFFIXES,
+from indexer import MAX_BODY_CHARS, DuplicateDocument, EditConflict, FieldError
+from indexer import (ENCODINGS, OFFERED_ENCODINGS, ImportLimits, ImportRefused, SUPPORTED_SUFFIXES,
                                convert_bytes)
 
 from ..auth import login_required

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from flask import request
 
-from indexer.office.form import FIELD_LABELS
-from indexer.models import LEVELS, STATUSES
+from indexer import FIELD_LABELS, LEVELS, STATUSES
 
 TEXT_FIELDS = ("title", "doc_type", "issuer", "doc_no", "date", "replaced_by", "summary")
 LIST_FIELDS = ("tags", "cites")

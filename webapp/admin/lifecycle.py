@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from indexer import DocumentNotFound
-from indexer.office.form import FieldError
-from indexer.office.workspace import EditConflict
-from indexer.models import STATUSES
+from indexer import STATUSES, EditConflict, FieldError
 
 from ..audit import ACTIONS
 from ..auth import admin_required, login_required
