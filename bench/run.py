@@ -227,7 +227,7 @@ def incremental(kb, corpus: Path) -> dict:
 
     A running system has indexed its corpus before: the first update after a full rebuild of a
     just-copied corpus reads every file once (files younger than 2 s get no stat signature, see
-    indexer/filestate.py), so that update is timed separately as ``first_noop``.
+    indexer/index/filestate.py), so that update is timed separately as ``first_noop``.
     """
     path = corpus / "bench-incremental.md"
     timings = {}

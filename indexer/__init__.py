@@ -15,7 +15,7 @@ __all__ = ["KnowledgeBase", "PolicyDoc", "Hit", "SearchPage", "IndexReport", "LE
 # worker (a fresh process per file) needs none of it.  The site imports only these names.
 _LAZY = {
     "KnowledgeBase": "kb",
-    "CLIError": "cli", "cli": "cli", "kb_options": "cli", "run_index": "cli",
+    "CLIError": "cli", "command_line": "cli", "kb_options": "cli", "run_index": "cli",
     "STORE_LOCK_TIMEOUT": "index.store",
     "STATUSES": "models",
     "FIELD_LABELS": "office.form", "MAX_BODY_CHARS": "office.form", "FieldError": "office.form",
@@ -28,7 +28,7 @@ _LAZY = {
     "MAX_QUERY_CHARS": "search.query",
     "TYPE_LABELS": "qa.question",
 }
-_RENAMED = {"STORE_LOCK_TIMEOUT": "LOCK_TIMEOUT"}
+_RENAMED = {"STORE_LOCK_TIMEOUT": "LOCK_TIMEOUT", "command_line": "cli"}  # indexer.cli is the module
 
 
 def __getattr__(name: str):

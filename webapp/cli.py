@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from indexer import KnowledgeBase, PolicyKBError
-from indexer import STORE_LOCK_TIMEOUT, CLIError, cli, kb_options, run_index
+from indexer import STORE_LOCK_TIMEOUT, CLIError, command_line as cli, kb_options, run_index
 
 
 def instance_option(func):
