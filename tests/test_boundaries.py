@@ -195,6 +195,8 @@ def test_every_wing_has_its_door():
 # Mostly cross-wing imports that still reach past a wing's door, function-level imports, and the
 # files still over 400 lines; the Q&A wing's private imports wait for the lead's Q&A edits.
 KNOWN_DEBTS = {
+    'indexer/index/schema.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
+    'indexer/index/schema.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
     'indexer/cli.py: 425 lines (at most 400)',
     'indexer/cli.py: function-level import of indexer.evaluate',
     'indexer/cli.py: function-level import of indexer.office.bulk_import',
@@ -209,15 +211,9 @@ KNOWN_DEBTS = {
     'indexer/evaluate.py: indexer.qa.baseline is behind the door of indexer.qa',
     'indexer/evaluate.py: indexer.qa.question is behind the door of indexer.qa',
     'indexer/evaluate.py: indexer.search.run is behind the door of indexer.search',
-    'indexer/index/parallel.py: function-level import of indexer.analysis.analyzer',
-    'indexer/index/parallel.py: function-level import of indexer.corpus.reader',
-    'indexer/index/parallel.py: function-level import of indexer.index.store',
     'indexer/index/parallel.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
     'indexer/index/parallel.py: indexer.corpus.reader is behind the door of indexer.corpus',
-    'indexer/index/store.py: 435 lines (at most 400)',
-    'indexer/index/store.py: function-level import of indexer.index.parallel',
     'indexer/index/store.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
-    'indexer/index/store.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
     'indexer/index/store.py: indexer.corpus.reader is behind the door of indexer.corpus',
     'indexer/kb.py: 573 lines (at most 400)',
     'indexer/kb.py: function-level import of indexer.analysis.background',
@@ -293,7 +289,7 @@ KNOWN_DEBTS = {
     'indexer/search/run.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
     'indexer/search/run.py: indexer.index.whoosh_fixes is behind the door of indexer.index',
 }
-KNOWN_CYCLES = [["indexer.index.parallel", "indexer.index.store", "indexer.index.parallel"]]
+KNOWN_CYCLES: list[list[str]] = []
 
 
 def _without_lines(problems: list[str]) -> set[str]:

@@ -6,7 +6,7 @@ from whoosh.fields import TEXT
 
 from indexer.analysis.analyzer import PreAnalyzed, WhooshChineseAnalyzer
 from indexer.corpus.reader import Corpus
-from indexer.index.store import TITLE_BOOST, _join_tokens, doc_record
+from indexer.index.schema import TITLE_BOOST, _join_tokens, doc_record
 
 from conftest import SAMPLE_CORPUS
 

@@ -22,7 +22,10 @@ from whoosh import index as whoosh_index
 
 from ..errors import CorpusError
 from ..models import CorpusProblem
+from ..analysis.analyzer import Segmenter, TextAnalyzer
+from ..corpus.reader import Corpus
 from .postings import FastSegmentWriter
+from .schema import build_schema, doc_record
 
 BATCH_SIZE = 8
 # Below this many documents, starting processes costs more than it saves.
@@ -66,9 +69,6 @@ def _worker(corpus_root, index_dir, backend, words, limitmb, jobs, results, pare
     try:
         if parent is not None:
             die_with_parent(parent)
-        from ..analysis.analyzer import Segmenter, TextAnalyzer
-        from ..corpus.reader import Corpus
-        from .store import build_schema, doc_record
 
         corpus = Corpus(corpus_root)
         analyzer = TextAnalyzer(Segmenter(backend, words))
