@@ -57,6 +57,8 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._local = threading.local()
         self._analyzer: TextAnalyzer | None = None
+        self._analyzer_key: tuple | None = None
+        self._dictionary_serial = 0
         self._store: IndexStore | None = None
         self._side_cache: dict[str, tuple[float, object, int]] = {}
         self._side_loads = 0
@@ -89,16 +91,35 @@ class KnowledgeBase:
                 known.add(word)
         return words
 
+    def _dictionary_key(self) -> tuple:
+        """Return a value that changes when a file feeding the dictionary changes (a few stats)."""
+        self.aliases(), self.glossary()
+        try:
+            st = os.stat(self.corpus.userdict_path())
+            userdict = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            userdict = None
+        return (userdict, self._side_serial("aliases.yml"), self._side_serial("glossary.yml"))
+
     @property
     def analyzer(self) -> TextAnalyzer:
+        """Return the analyzer, rebuilt when the dictionary files changed (in every process)."""
         with self._lock:
-            if self._analyzer is None:
-                self._analyzer = TextAnalyzer(Segmenter(self.segmenter_backend, self._dictionary_words()))
+            key = self._dictionary_key()
+            if self._analyzer is None or key != self._analyzer_key:
+                words = self._dictionary_words()
+                if self._analyzer is None or words != self._analyzer.segmenter._words:
+                    # A worker forked before an editor changed the dictionary must not keep the old one.
+                    self._analyzer = TextAnalyzer(Segmenter(self.segmenter_backend, words))
+                    self._store = None
+                    self._dictionary_serial += 1
+                self._analyzer_key = key
             return self._analyzer
 
     @property
     def store(self) -> IndexStore:
         with self._lock:
+            self.analyzer  # a changed dictionary means another analyzer, fingerprint and store
             if self._store is None:
                 self._store = IndexStore(self.index_dir, self.analyzer, self.analyzer.fingerprint())
             return self._store
@@ -112,9 +133,10 @@ class KnowledgeBase:
         """
         path = self.corpus.root / name
         try:
-            mtime = path.stat().st_mtime
+            st = os.stat(path)
+            mtime = (st.st_mtime_ns, st.st_size, st.st_ino)  # an atomic replace always changes the inode
         except OSError:
-            mtime = -1.0
+            mtime = None
         cached = self._side_cache.get(name)
         if cached and cached[0] == mtime:
             return cached[1]
@@ -284,7 +306,7 @@ class KnowledgeBase:
         token = store.generation_token()
         local = self._local
         cached = getattr(local, "searcher", None)
-        if cached is not None and local.token == token:
+        if cached is not None and local.token == token and getattr(local, "store", None) is store:
             return cached
         if cached is not None:
             local.searcher = None  # never hand out a closed searcher if reopening fails
@@ -299,6 +321,7 @@ class KnowledgeBase:
                 time.sleep(0.05 * (attempt + 1))
                 token = store.generation_token()
         local.token = token
+        local.store = store
         return local.searcher
 
     def close(self) -> None:
@@ -519,7 +542,9 @@ class KnowledgeBase:
         # Aliases change how a query is compiled without changing the index.
         self.aliases()  # reload a changed alias table first
         self.wording()
-        return (self.store.generation_token(), self._side_serial("aliases.yml"), self._side_serial("wording.yml"))
+        store = self.store
+        return (store.generation_token(), self._side_serial("aliases.yml"), self._side_serial("wording.yml"),
+                self._dictionary_serial)
 
     def _ask(self, question: str, level, limit) -> "AnswerSet":
         from .answers import AnswerSet
