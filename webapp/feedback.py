@@ -54,7 +54,7 @@ CREATE INDEX IF NOT EXISTS question_log_at ON question_log (at);
 
 _PUNCT_RE = re.compile(r"[\s\W_]+", re.U)
 _FILLER_RE = re.compile(r"^(请问|我想问一下|我想问|问一下|想问一下)|(吗|呢|啊|呀|吧)$")
-SIMILAR = 0.6  # bigram overlap (Jaccard) at which two wordings count as one question
+SIMILAR = 0.5  # bigram overlap (Jaccard) at which two wordings count as one question
 
 
 def grouping_key(question: str) -> str:
