@@ -103,18 +103,36 @@ class KnowledgeBase:
 
     @property
     def analyzer(self) -> TextAnalyzer:
-        """Return the analyzer, rebuilt when the dictionary files changed (in every process)."""
+        """Return the analyzer of the current index, switching when the dictionary files changed.
+
+        A changed dictionary (userdict.txt, aliases, glossary terms) takes effect once the index is
+        built with it: :meth:`index` switches at once and rebuilds; every other process (a worker
+        forked before the change) switches when it sees an index carrying the new fingerprint.
+        Until then the old analyzer keeps matching the old index.
+        """
         with self._lock:
             key = self._dictionary_key()
             if self._analyzer is None or key != self._analyzer_key:
                 words = self._dictionary_words()
-                if self._analyzer is None or words != self._analyzer.segmenter._words:
-                    # A worker forked before an editor changed the dictionary must not keep the old one.
+                if self._analyzer is None:
                     self._analyzer = TextAnalyzer(Segmenter(self.segmenter_backend, words))
-                    self._store = None
-                    self._dictionary_serial += 1
+                    self._pending_analyzer = None
+                elif words != self._analyzer.segmenter._words:
+                    self._pending_analyzer = TextAnalyzer(Segmenter(self.segmenter_backend, words))
+                else:
+                    self._pending_analyzer = None
                 self._analyzer_key = key
+            pending = getattr(self, "_pending_analyzer", None)
+            if pending is not None and (getattr(self._local, "indexing", False) or self._index_fingerprint()
+                                        == pending.fingerprint()):
+                self._analyzer, self._pending_analyzer = pending, None
+                self._store = None
+                self._dictionary_serial += 1
             return self._analyzer
+
+    def _index_fingerprint(self) -> str:
+        store = self._store
+        return (store.info().get("fingerprint") or "") if store is not None else ""
 
     @property
     def store(self) -> IndexStore:
@@ -194,6 +212,11 @@ class KnowledgeBase:
         :param progress: called with each document as it is indexed.
         :param on_start: called with the number of documents about to be indexed.
         """
+        self._local.indexing = True  # a changed dictionary is used from now on: see analyzer
+        try:
+            self.analyzer
+        finally:
+            self._local.indexing = False
         for _ in range(INDEX_ATTEMPTS):
             # Another process (a worker of the site, policykb index) may commit while this one
             # reads the corpus; the store then refuses the stale write and the corpus is read again.
