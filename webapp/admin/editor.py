@@ -14,7 +14,7 @@ from ..office import MB, get_office, record
 from ..render import render_markdown
 from . import bp
 from .lifecycle import diff_lines
-from .forms import LEVEL_CHOICES, form_context, form_from_request, form_values
+from .forms import LEVEL_CHOICES, form_context, form_from_request, form_values, retitle_body
 
 PER_PAGE = 50
 
@@ -57,9 +57,12 @@ def new():
 def create():
     """Save a new document; warn about duplicates first unless the editor confirmed."""
     meta, body = form_from_request()
+    title_before = request.form.get("title_before", "")[:500]
+    body = retitle_body(body, title_before, str(meta.get("title") or ""))
     source_name = request.form.get("source_name", "")[:200]
     confirmed = bool(request.form.get("confirm_duplicates"))
-    context = dict(values=form_values(meta), body=body, source_name=source_name)
+    context = dict(values=form_values(meta), body=body, source_name=source_name,
+                   title_before=str(meta.get("title") or ""))
     try:
         result = get_office().workspace.create_document(
             meta, body, g.user.name, force=confirmed,
@@ -142,9 +145,11 @@ def update(doc_id: str):
     workspace = get_office().workspace
     meta, body = form_from_request()
     meta.pop("id", None)
+    body = retitle_body(body, request.form.get("title_before", "")[:500], str(meta.get("title") or ""))
     base_version = request.form.get("base_version", "")
     confirmed = bool(request.form.get("confirm_duplicates"))
-    context = dict(mode="edit", doc_id=doc_id, values=form_values(meta), body=body, base_version=base_version)
+    context = dict(mode="edit", doc_id=doc_id, values=form_values(meta), body=body, base_version=base_version,
+                   title_before=str(meta.get("title") or ""))
     try:
         result = workspace.update_document(doc_id, meta, body, g.user.name, base_version, force=confirmed,
                                            summary=request.form.get("note", "").strip()[:200])
