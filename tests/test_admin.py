@@ -426,3 +426,11 @@ def test_renaming_an_uploaded_docx_renames_its_heading_and_contents_entry(site, 
     page = alice.get(f"/documents/{doc_id}").get_data(as_text=True)
     toc = re.search(r'<nav class="toc".*?</nav>', page, re.S)
     assert "（改名）" not in page.split('<div class="doc-body">')[1] and (toc is None or "（改名）" not in toc.group(0))
+
+
+def test_uploading_a_case_fills_in_its_document_type(site, alice):
+    text = "督导组推动解决职工反映问题的案例\n示例市督导组在座谈中发现问题并督促解决。\n".encode()
+    html = _upload(alice, "案例.txt", text, level="case").get_data(as_text=True)
+    fields = form_fields(html, "/admin/new")
+    assert fields["level"] == "case" and fields["doc_type"] == "典型案例"
+    assert "文种按级别填为“典型案例”，请核对。" in html

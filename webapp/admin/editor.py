@@ -117,6 +117,11 @@ def upload():
     if level in dict(LEVEL_CHOICES):
         meta["level"] = level
     meta.pop("id", None)
+    notes = list(draft.notes)
+    if meta.get("level") == "case" and not meta.get("doc_type"):
+        # A case's title rarely ends in a genre (…的案例, …问题): its 文种 is the level's own.
+        meta["doc_type"] = "典型案例"
+        notes.append("文种按级别填为“典型案例”，请核对。")
     duplicates, warnings = (), ()
     try:
         preview = get_office().workspace.preview(meta, draft.body)
@@ -124,7 +129,7 @@ def upload():
     except FieldError:
         pass  # the editor fills in what is missing; the save reports remaining problems
     return render_template("admin/form.html", **form_context(
-        values=form_values(meta), body=draft.body, notes=draft.notes, duplicates=duplicates,
+        values=form_values(meta), body=draft.body, notes=notes, duplicates=duplicates,
         warnings=warnings, source_name=draft.source_name, reviewing=True))
 
 
