@@ -141,7 +141,7 @@ BREAKS = [
           QA, "口语词换成的规范用语与原词同等计分"),
     Break("unnamed-factor-1", "indexer/qa.py", "UNNAMED_FACTOR = 0.5", "UNNAMED_FACTOR = 1.0",
           QA, "问题点名某部法律时，其他文件的段落不再降权"),
-    Break("local-factor-1", "indexer/qa.py", "LOCAL_FACTOR = 0.7", "LOCAL_FACTOR = 1.0",
+    Break("local-factor-1", "indexer/qa.py", "LOCAL_FACTOR = 0.5", "LOCAL_FACTOR = 1.0",
           QA, "问题未提地名时，地方性规定不再让位于全国性规定"),
     Break("single-char-factor-1", "indexer/coverage.py", "SINGLE_CHAR_FACTOR = 0.4", "SINGLE_CHAR_FACTOR = 1.0",
           QA, "单字词（去、给、快）与实词同等计分"),
@@ -202,6 +202,8 @@ BREAKS = [
           'if (self.request.path or "")', RELIABILITY_PROCESS, "请求头无法解析（含 NUL、没有冒号）时网站不作回应"),
     Break("authority-ignored", "indexer/qa.py", "status *= authority(meta)", "status *= 1.0", QA,
           "未分级的司法解释、规章与法律同等，问题没点名时不再先给出法律"),
+    Break("interpretation-near-law", "indexer/naming.py", '("interpretation", 0.6)', '("interpretation", 0.9)', QA,
+          "用词更贴近问题的司法解释压过法律本身"),
 ]
 
 IGNORE = shutil.ignore_patterns(".git", ".venv", "var", "__pycache__", ".pytest_cache", "*.pyc", "node_modules")

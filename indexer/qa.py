@@ -77,7 +77,7 @@ STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}
 UNNAMED_FACTOR = 0.5
 # A question that names no place asks about the national rule: a local regulation restating it
 # (北京市实施《……》办法) counts this much.
-LOCAL_FACTOR = 0.7
+LOCAL_FACTOR = 0.5
 # A passage stating a number in the unit asked for (几天: 十五日) gains this share of its score;
 # and this many of the best passages of named documents are always read.
 PASSAGE_UNIT_BONUS = 0.25

@@ -440,6 +440,23 @@ def test_an_unclassified_law_answers_before_an_interpretation_saying_the_same(tm
                                                     "最高人民法院关于示例劳动争议仲裁法的解释"]
 
 
+def test_a_plain_question_is_answered_from_the_law_before_a_closer_worded_interpretation(tmp_path):
+    # the court's interpretation restates the rule with more of the question's words (当事人);
+    # a question that names no document asks what the law says
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "interp.md").write_text("# 最高人民法院关于审理示例劳动争议案件的解释\n\n"
+                                    "第三条 劳动争议当事人申请仲裁的时效期间为一年。\n", encoding="utf-8")
+    (root / "law.md").write_text("# 中华人民共和国示例劳动争议仲裁法\n\n"
+                                 "第二十七条 劳动争议申请仲裁的时效期间为一年。\n", encoding="utf-8")
+    for i in range(4):
+        (root / f"f{i}.md").write_text(f"# 示例管理规定{i}\n\n第一条 本规定自发布之日起施行。\n", encoding="utf-8")
+    kb = KnowledgeBase(root, tmp_path / "index", result_cache=0)
+    kb.index()
+    found = kb.ask("当事人申请劳动争议仲裁，时效期间是多久？")
+    assert found.answers[0].title == "中华人民共和国示例劳动争议仲裁法"
+
+
 @pytest.mark.parametrize("title, kind", [
     ("中华人民共和国劳动法", "law"), ("中华人民共和国刑法（2020修正）", "law"), ("中华人民共和国民法典", "law"),
     ("工伤保险条例", "regulation"), ("机动车驾驶证申领和使用规定", "rules"),
