@@ -591,7 +591,10 @@ class KnowledgeBase:
         fallback = ()
         if not answers:
             query = analyzed.core or text
-            fallback = self.search(query[:200], level=list(filters.level), per_page=5, facets=False).hits
+            try:
+                fallback = self.search(query[:200], level=list(filters.level), per_page=5, facets=False).hits
+            except QueryError:  # nothing searchable in the question: no hits rather than the whole library
+                fallback = ()
         return AnswerSet(question=text, type=analyzed.qtype, answers=tuple(answers),
                          fallback_hits=tuple(fallback))
 
