@@ -27,8 +27,13 @@ _LAZY = {
     "ResultCache": "index.resultcache",
     "MAX_QUERY_CHARS": "search.query",
     "TYPE_LABELS": "qa.question",
+    "TABLES": "office.wordtables", "TableConflict": "office.wordtables", "TableError": "office.wordtables",
+    "UnknownTable": "office.wordtables", "WordTables": "office.wordtables",
+    "preview_table_change": "office.wordtables", "table_spec": "office.wordtables",
+    "atomic_write": "corpus.reader",
 }
-_RENAMED = {"STORE_LOCK_TIMEOUT": "LOCK_TIMEOUT", "command_line": "cli"}  # indexer.cli is the module
+_RENAMED = {"STORE_LOCK_TIMEOUT": "LOCK_TIMEOUT", "command_line": "cli", "preview_table_change": "preview",
+            "table_spec": "spec_of"}  # indexer.cli is the module
 
 
 def __getattr__(name: str):

@@ -250,6 +250,10 @@ def import_command(corpus_dir, index_dir, instance_dir, paths, level, doc_type, 
             encoding_codec(encoding)
         except ImportRefused as exc:
             raise CLIError(f"--encoding：{exc.detail}")
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:  # a typo in a path is an error, not a skipped file
+        raise CLIError("找不到要导入的文件或文件夹：" + "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
+                       + "。没有导入任何文件；请检查路径（含空格的路径请加引号）。")
     kb = KnowledgeBase(corpus_dir, index_dir, instance_dir=instance_dir)
     try:
         with ProgressBar("导入", enabled=not as_json, minimum=1) as bar:

@@ -57,6 +57,8 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._local = threading.local()
         self._analyzer: TextAnalyzer | None = None
+        self._analyzer_key: tuple | None = None
+        self._dictionary_serial = 0
         self._store: IndexStore | None = None
         self._side_cache: dict[str, tuple[float, object, int]] = {}
         self._side_loads = 0
@@ -89,16 +91,53 @@ class KnowledgeBase:
                 known.add(word)
         return words
 
+    def _dictionary_key(self) -> tuple:
+        """Return a value that changes when a file feeding the dictionary changes (a few stats)."""
+        self.aliases(), self.glossary()
+        try:
+            st = os.stat(self.corpus.userdict_path())
+            userdict = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            userdict = None
+        return (userdict, self._side_serial("aliases.yml"), self._side_serial("glossary.yml"))
+
     @property
     def analyzer(self) -> TextAnalyzer:
+        """Return the analyzer of the current index, switching when the dictionary files changed.
+
+        A changed dictionary (userdict.txt, aliases, glossary terms) takes effect once the index is
+        built with it: :meth:`index` switches at once and rebuilds; every other process (a worker
+        forked before the change) switches when it sees an index carrying the new fingerprint.
+        Until then the old analyzer keeps matching the old index.
+        """
         with self._lock:
-            if self._analyzer is None:
-                self._analyzer = TextAnalyzer(Segmenter(self.segmenter_backend, self._dictionary_words()))
+            key = self._dictionary_key()
+            if self._analyzer is None or key != self._analyzer_key:
+                words = self._dictionary_words()
+                if self._analyzer is None:
+                    self._analyzer = TextAnalyzer(Segmenter(self.segmenter_backend, words))
+                    self._pending_analyzer = None
+                elif words != self._analyzer.segmenter._words:
+                    self._pending_analyzer = TextAnalyzer(Segmenter(self.segmenter_backend, words))
+                else:
+                    self._pending_analyzer = None
+                self._analyzer_key = key
+            pending = getattr(self, "_pending_analyzer", None)
+            if pending is not None and (getattr(self._local, "indexing", False) or self._index_fingerprint()
+                                        == pending.fingerprint()):
+                self._analyzer, self._pending_analyzer = pending, None
+                self._store = None
+                self._dictionary_serial += 1
             return self._analyzer
+
+    def _index_fingerprint(self) -> str:
+        store = self._store
+        return (store.info().get("fingerprint") or "") if store is not None else ""
 
     @property
     def store(self) -> IndexStore:
         with self._lock:
+            self.analyzer  # a changed dictionary means another analyzer, fingerprint and store
             if self._store is None:
                 self._store = IndexStore(self.index_dir, self.analyzer, self.analyzer.fingerprint())
             return self._store
@@ -112,9 +151,10 @@ class KnowledgeBase:
         """
         path = self.corpus.root / name
         try:
-            mtime = path.stat().st_mtime
+            st = os.stat(path)
+            mtime = (st.st_mtime_ns, st.st_size, st.st_ino)  # an atomic replace always changes the inode
         except OSError:
-            mtime = -1.0
+            mtime = None
         cached = self._side_cache.get(name)
         if cached and cached[0] == mtime:
             return cached[1]
@@ -172,6 +212,11 @@ class KnowledgeBase:
         :param progress: called with each document as it is indexed.
         :param on_start: called with the number of documents about to be indexed.
         """
+        self._local.indexing = True  # a changed dictionary is used from now on: see analyzer
+        try:
+            self.analyzer
+        finally:
+            self._local.indexing = False
         for _ in range(INDEX_ATTEMPTS):
             # Another process (a worker of the site, policykb index) may commit while this one
             # reads the corpus; the store then refuses the stale write and the corpus is read again.
@@ -284,7 +329,7 @@ class KnowledgeBase:
         token = store.generation_token()
         local = self._local
         cached = getattr(local, "searcher", None)
-        if cached is not None and local.token == token:
+        if cached is not None and local.token == token and getattr(local, "store", None) is store:
             return cached
         if cached is not None:
             local.searcher = None  # never hand out a closed searcher if reopening fails
@@ -299,6 +344,7 @@ class KnowledgeBase:
                 time.sleep(0.05 * (attempt + 1))
                 token = store.generation_token()
         local.token = token
+        local.store = store
         return local.searcher
 
     def close(self) -> None:
@@ -519,7 +565,9 @@ class KnowledgeBase:
         # Aliases change how a query is compiled without changing the index.
         self.aliases()  # reload a changed alias table first
         self.wording()
-        return (self.store.generation_token(), self._side_serial("aliases.yml"), self._side_serial("wording.yml"))
+        store = self.store
+        return (store.generation_token(), self._side_serial("aliases.yml"), self._side_serial("wording.yml"),
+                self._dictionary_serial)
 
     def _ask(self, question: str, level, limit) -> "AnswerSet":
         from .qa.answers import AnswerSet
@@ -543,7 +591,10 @@ class KnowledgeBase:
         fallback = ()
         if not answers:
             query = analyzed.core or text
-            fallback = self.search(query[:200], level=list(filters.level), per_page=5, facets=False).hits
+            try:
+                fallback = self.search(query[:200], level=list(filters.level), per_page=5, facets=False).hits
+            except QueryError:  # nothing searchable in the question: no hits rather than the whole library
+                fallback = ()
         return AnswerSet(question=text, type=analyzed.qtype, answers=tuple(answers),
                          fallback_hits=tuple(fallback))
 

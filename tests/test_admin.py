@@ -406,3 +406,31 @@ def test_audit_log_pages(site, root):
         site.config["AUDIT_PER_PAGE"] = saved
     assert "下一页" in first and "上一页" in second
     assert len(re.findall(r'<tr class="audit-', first)) == 2
+
+
+def test_renaming_an_uploaded_docx_renames_its_heading_and_contents_entry(site, alice):
+    fields = form_fields(_upload(alice, "改名.docx", make_docx()).get_data(as_text=True), "/admin/new")
+    assert fields["body"].lstrip().startswith("# 关于加强督导组建设的意见")
+    fields.update(title="关于加强督导组队伍建设的意见（改名）", doc_type="意见", doc_no="示例改〔2005〕77号")
+    response = alice.post("/admin/new", data=fields)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    doc_id = response.location.rsplit("/", 1)[1]
+    page = alice.get(f"/documents/{doc_id}").get_data(as_text=True)
+    body, toc = page.split('<div class="doc-body">')[1], re.search(r'<nav class="toc".*?</nav>', page, re.S)
+    assert "关于加强督导组建设的意见<" not in body and (toc is None or "关于加强督导组建设的意见" not in toc.group(0))
+    # and renaming it again in the editor carries the heading along
+    edit = form_fields(alice.get(f"/admin/documents/{doc_id}/edit").get_data(as_text=True),
+                       f"/admin/documents/{doc_id}/edit")
+    edit["title"] = "督导组队伍建设意见"
+    assert alice.post(f"/admin/documents/{doc_id}/edit", data=edit).status_code == 302
+    page = alice.get(f"/documents/{doc_id}").get_data(as_text=True)
+    toc = re.search(r'<nav class="toc".*?</nav>', page, re.S)
+    assert "（改名）" not in page.split('<div class="doc-body">')[1] and (toc is None or "（改名）" not in toc.group(0))
+
+
+def test_uploading_a_case_fills_in_its_document_type(site, alice):
+    text = "督导组推动解决职工反映问题的案例\n示例市督导组在座谈中发现问题并督促解决。\n".encode()
+    html = _upload(alice, "案例.txt", text, level="case").get_data(as_text=True)
+    fields = form_fields(html, "/admin/new")
+    assert fields["level"] == "case" and fields["doc_type"] == "典型案例"
+    assert "文种按级别填为“典型案例”，请核对。" in html

@@ -195,9 +195,22 @@ def test_every_wing_has_its_door():
 # Mostly cross-wing imports that still reach past a wing's door, function-level imports, and the
 # files still over 400 lines; the Q&A wing's private imports wait for the lead's Q&A edits.
 KNOWN_DEBTS = {
+    # the word-table editor (merged after the move): its preview runs a search and an answer, which
+    # belongs in kb; to move with the kb split
+    'indexer/office/wordtables.py: 539 lines (at most 400)',
+    'indexer/office/wordtables.py: function-level import of indexer.analysis.analyzer',
+    'indexer/office/wordtables.py: function-level import of indexer.qa.answerer',
+    'indexer/office/wordtables.py: function-level import of indexer.qa.question',
+    'indexer/office/wordtables.py: function-level import of indexer.search.query',
+    'indexer/office/wordtables.py: function-level import of indexer.search.run',
+    'indexer/office/wordtables.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
+    'indexer/office/wordtables.py: indexer.corpus.reader is behind the door of indexer.corpus',
+    'indexer/office/wordtables.py: indexer.corpus.yamlread is behind the door of indexer.corpus',
+    'indexer/office/wordtables.py: the office wing may not import the qa wing',
+    'indexer/office/wordtables.py: the office wing may not import the search wing',
     'indexer/index/schema.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
     'indexer/index/schema.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
-    'indexer/cli.py: 425 lines (at most 400)',
+    'indexer/cli.py: 429 lines (at most 400)',
     'indexer/cli.py: function-level import of indexer.evaluate',
     'indexer/cli.py: function-level import of indexer.office.bulk_import',
     'indexer/cli.py: function-level import of indexer.office.importers',
@@ -215,7 +228,7 @@ KNOWN_DEBTS = {
     'indexer/index/parallel.py: indexer.corpus.reader is behind the door of indexer.corpus',
     'indexer/index/store.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
     'indexer/index/store.py: indexer.corpus.reader is behind the door of indexer.corpus',
-    'indexer/kb.py: 573 lines (at most 400)',
+    'indexer/kb.py: 624 lines (at most 400)',
     'indexer/kb.py: function-level import of indexer.analysis.background',
     'indexer/kb.py: function-level import of indexer.office',
     'indexer/kb.py: function-level import of indexer.office.workspace',

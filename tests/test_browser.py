@@ -233,3 +233,14 @@ def test_keyboard_users_can_skip_to_the_content(page):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     assert page.locator(".skip-link").is_visible()
+
+
+def test_copy_citation_on_the_answer_card(page):
+    from test_web_answers import EXPECTED_CITE
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/search?q=" + quote("督导组由谁派出"))
+    page.click(".answer-citation .copy-cite")
+    status = page.locator(".answer-card .copy-status")
+    page.wait_for_function("() => document.querySelector('.answer-card .copy-status').textContent.length > 0")
+    assert status.inner_text() == "已复制：" + EXPECTED_CITE
+    assert page.evaluate("navigator.clipboard.readText()") == EXPECTED_CITE

@@ -120,3 +120,30 @@ def test_editor_uploads_reviews_saves_finds_edits_and_restores(server, browser, 
 
     assert not problems, problems  # no script errors, no CSP violations
     page.close()
+
+
+@pytest.mark.parametrize("width", [1100, 1280, 1366])
+def test_layout_logged_in_header_one_row_cases_dates_whole_workspace_fits_a_phone(server, browser, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.goto(server + "/admin/login")
+        page.fill("#login-name", "editor1")
+        page.fill("#login-password", PASSWORD)
+        page.click("button:has-text('登录')")
+        page.wait_for_url("**/admin/**")
+        # a document page shows the most header links: 编辑本文, 历史版本, 工作台, 退出
+        page.goto(server + "/documents/sheng-2005-dudao-banfa")
+        tops = page.eval_on_selector_all(".brand, .header-search, .site-nav li",
+                                         "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+        assert max(tops) - min(tops) < 20, f"header wraps at {width}px: {tops}"
+        page.goto(server + "/cases")
+        lines = page.eval_on_selector_all(".case-card time", "els => els.map(e => e.getClientRects().length)")
+        assert lines and set(lines) == {1}, "a date breaks across lines on /cases"
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(server + "/admin/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.goto(server + "/cases")
+        lines = page.eval_on_selector_all(".case-card time", "els => els.map(e => e.getClientRects().length)")
+        assert set(lines) == {1}
+    finally:
+        page.close()

@@ -95,3 +95,17 @@ def test_index_verify_reads_every_file(tiny_corpus, tmp_path, monkeypatch):
     result = run("index", *args, "--verify")
     assert result.exit_code == 0 and "更新 1" in result.output
     assert "id：case-c" in run("search", *args, "复查").output
+
+
+def test_search_page_past_the_end_is_a_chinese_error_not_hit_number_295(tiny_corpus, tmp_path):
+    args = ["--corpus", str(tiny_corpus), "--index", str(tmp_path / "idx")]
+    result = CliRunner().invoke(cli, ["search", *args, "学时", "--page", "99"])
+    assert result.exit_code != 0 and "第 99 页不存在" in result.output
+    assert "Traceback" not in result.output and "981." not in result.output
+
+
+def test_search_for_a_lone_symbol_says_there_is_no_word(tiny_corpus, tmp_path):
+    args = ["--corpus", str(tiny_corpus), "--index", str(tmp_path / "idx")]
+    result = CliRunner().invoke(cli, ["search", *args, "*"])
+    assert result.exit_code != 0 and "没有可以检索的字词" in result.output
+    assert "共 3 篇" not in result.output

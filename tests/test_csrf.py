@@ -20,6 +20,7 @@ import pytest
 from indexer import KnowledgeBase
 from webapp import SETTINGS, create_app
 from webapp.database import FILENAME
+from indexer.office.wordtables import WordTables
 from webapp.office import OFFICE_SETTINGS, get_office
 
 from admin_helpers import TOKEN_RE, form_fields, login
@@ -75,6 +76,9 @@ def site(tmp_path) -> Site:
         office.workspace.update_document("rule-a", current.meta, current.body + "第二稿补充。\n", "alice",
                                          current.version)
         entry = office.workspace.delete_document("rule-b", "alice")
+    (root / "wording.yml").write_text("- everyday: [支书]\n  official: [党支部书记]\n", encoding="utf-8")
+    tables = WordTables(kb, tmp_path / "var")
+    tables.save_row("wording", None, {"everyday": "开会", "official": "召开会议"}, "alice", tables.read("wording")[2])
     return Site(app, tmp_path, entry.entry_id)
 
 
@@ -167,6 +171,32 @@ def _preview(site, client):
     return Request("/admin/preview", json={"body": "# 预览\n\n正文。"}, token_in_header=True)
 
 
+def _add_row(site, client):
+    return page_form(client, "/admin/tables/wording", "/admin/tables/wording/rows", everyday="下派干部",
+                     official="督导员", do="save")
+
+
+def _save_row(site, client):
+    return page_form(client, "/admin/tables/wording/rows/1", "/admin/tables/wording/rows/1", official="书记",
+                     do="save")
+
+
+def _delete_row(site, client):
+    return page_form(client, "/admin/tables/wording", "/admin/tables/wording/rows/1/delete")
+
+
+def _table_restore(site, client):
+    return page_form(client, "/admin/tables/wording/history", "/admin/tables/wording/history/1/restore")
+
+
+def _add_question(site, client):
+    return Request("/admin/misses/question-set", {"q": "学习培训不少于多少学时？", "a": "40学时"})
+
+
+def _feedback(site, client):
+    return Request("/feedback", {"q": "学习培训不少于多少学时？", "verdict": "useless"})
+
+
 @dataclass(frozen=True)
 class Case:
     build: Callable
@@ -186,6 +216,12 @@ CASES = {
     "admin.untrash": Case(_untrash),
     "admin.restore": Case(_restore),
     "admin.preview": Case(_preview, changes=False),
+    "admin.add_row": Case(_add_row),
+    "admin.save_row": Case(_save_row),
+    "admin.delete_row": Case(_delete_row),
+    "admin.table_restore": Case(_table_restore),
+    "admin.add_question": Case(_add_question),
+    "feedback.submit": Case(_feedback, signed_in=False),
 }
 
 ROUTES = post_routes()

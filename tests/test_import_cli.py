@@ -74,3 +74,13 @@ def test_dry_run_writes_nothing(tiny_corpus, tmp_path):
 def test_bad_level_is_a_chinese_sentence(tiny_corpus, tmp_path):
     result = invoke(str(tmp_path), "--level", "火星", "--corpus", str(tiny_corpus), "--index", str(tmp_path / "i"))
     assert result.exit_code == 1 and "级别" in result.output and "Traceback" not in result.output
+
+
+def test_a_missing_path_is_an_error_and_nothing_is_imported(tiny_corpus, tmp_path):
+    inbox = make_inbox(tmp_path)
+    result = invoke(str(inbox), str(tmp_path / "没有这个文件.docx"), "--level", "省级", "--corpus", str(tiny_corpus),
+                    "--index", str(tmp_path / "i"), "--instance", str(tmp_path / "var"))
+    assert result.exit_code == 1, result.output
+    assert "找不到要导入的文件或文件夹" in result.output and "没有这个文件.docx" in result.output
+    assert "Traceback" not in result.output
+    assert not (tiny_corpus / "documents").exists()

@@ -127,3 +127,14 @@ def test_a_stale_write_is_refused(tiny_kb):
     with pytest.raises(IndexChanged):
         tiny_kb.store.update([], ["rule-a"], expect=stale)
     assert tiny_kb.search("学习培训").total == 1  # the refused write changed nothing
+
+
+def test_an_index_built_before_the_wings_still_opens():
+    # whoosh pickles the schema's classes by module path; indexes built before issue 12's move name
+    # the old flat modules, and a site upgraded in place must still open them
+    import pickle
+    from indexer.analysis.analyzer import WhooshChineseAnalyzer
+    from indexer.index import schema  # noqa: F401  (registers the old paths)
+    from indexer.index.postings import PostedText
+    assert pickle.loads(b"cindexer.postings\nPostedText\n.") is PostedText
+    assert pickle.loads(b"cindexer.analysis\nWhooshChineseAnalyzer\n.") is WhooshChineseAnalyzer

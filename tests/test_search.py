@@ -158,8 +158,9 @@ EVERY_DOCUMENT = ["case-c", "rule-a", "rule-b"]
 
 
 @pytest.mark.parametrize("query, expected", [
-    # nothing but punctuation or spaces: no words, so the page lists every document (as an empty box)
-    *[(q, EVERY_DOCUMENT) for q in ("*", "?", "((((", ")))", '"', '"""', "- -", "\\", "\u3000")],
+    # nothing but punctuation: no word, refused with a sentence (not the whole library)
+    *[(q, QueryError) for q in ("*", "?", "((((", ")))", '"', '"""', "- -", "\\")],
+    ("\u3000", EVERY_DOCUMENT),  # only a space: an empty box, which browses everything
     # operators of other search engines are plain words, found nowhere in these documents
     *[(q, []) for q in ("body:[a TO 龥]", "title:*", "学*", "AND OR NOT", "~2", "^3",
                         "<script>alert(1)</script>", "第条", "〔〕号", "level:")],
@@ -168,7 +169,7 @@ EVERY_DOCUMENT = ["case-c", "rule-a", "rule-b"]
 ])
 def test_hostile_queries_never_crash(tiny_kb, query, expected):
     if expected is QueryError:
-        with pytest.raises(QueryError, match="年份“abc”无效"):
+        with pytest.raises(QueryError, match="年份“abc”无效" if "abc" in query else "没有可以检索的字词"):
             tiny_kb.search(query)
         return
     page = tiny_kb.search(query)
@@ -217,3 +218,23 @@ def test_number_with_measure_word_finds_the_document(units_kb, query):
     assert [h.id for h in page.hits] == ["months"]
     assert f"<mark>{query}</mark>" in page.hits[0].snippet
     assert page.notice == ""
+
+
+@pytest.mark.parametrize("text", ["😀", "*", '"', "“”", "？！", "😀 ～"])
+def test_a_query_without_a_searchable_word_says_so_instead_of_listing_everything(sample_kb, text):
+    with pytest.raises(QueryError, match="没有可以检索的字词") as caught:
+        sample_kb.search(text)
+    assert caught.value.parameter == "q"
+
+
+@pytest.mark.parametrize("text", ["", "级别:典型案例", "-补课"])
+def test_an_empty_query_or_filters_alone_still_browse(sample_kb, text):
+    assert sample_kb.search(text).total > 0
+
+
+def test_a_page_past_the_last_is_refused_with_the_number_of_pages(sample_kb):
+    last = sample_kb.search("督导组", per_page=10).pages
+    assert sample_kb.search("督导组", per_page=10, page=last).hits
+    with pytest.raises(QueryError, match=f"第 {last + 1} 页不存在.*共 .* 篇、{last} 页") as caught:
+        sample_kb.search("督导组", per_page=10, page=last + 1)
+    assert caught.value.parameter == "page"

@@ -115,3 +115,14 @@ def test_possible_answer_card_is_labelled(tmp_path):
     # a definite answer's card says 问答
     html = app.test_client().get("/search?q=" + quote("督导组一般由几人组成？")).get_data(as_text=True)
     assert ">问答 <" in answer_card(html) and "请阅读原文核对" not in answer_card(html)
+
+
+EXPECTED_CITE = ("《示例省保持共产党员先进性教育活动督导工作办法》（示例省教领〔2005〕4号），示例省委先进性教育活动领导小组，"
+                 "2005-01-18，第四条：“督导组在派出它的党委先进性教育活动领导小组领导下开展工作，对其负责并报告工作。”")
+
+
+def test_answer_card_shows_a_citation_to_copy_even_without_javascript(client):
+    card = answer_card(client.get("/search?q=" + quote("督导组由谁派出")).get_data(as_text=True))
+    shown = re.search(r'<span class="cite-text">(.*?)</span>', card, re.S)
+    assert shown and shown.group(1) == EXPECTED_CITE  # title, 文号, issuer, date, article, sentence
+    assert f'class="copy-cite" data-cite="{EXPECTED_CITE}"' in card

@@ -373,3 +373,40 @@ def test_every_setting_is_documented_in_the_readme():
         assert f"`{name}`" in readme, name
     for route in ("/api/search", "/api/documents/<id>", "/api/suggest", "/api/facets"):
         assert f"`{route}`" in readme, route
+
+
+@pytest.mark.parametrize("q", ["😀", "*", '"'])
+def test_a_query_without_a_searchable_word_says_so_on_the_site_and_in_the_api(client, q):
+    page = client.get("/search?q=" + quote(q))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "没有可以检索的字词" in html
+    assert 'class="hit"' not in html and "共 48 篇" not in html
+    api = client.get("/api/search?q=" + quote(q))
+    assert api.status_code == 400 and "没有可以检索的字词" in api.get_json()["error"]
+
+
+def test_a_page_past_the_last_gives_the_400_page_and_a_chinese_api_error(client):
+    page = client.get("/search?q=" + quote("督导") + "&page=999")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "第 999 页不存在" in html and "第 999/" not in html
+    api = client.get("/api/search?q=" + quote("督导") + "&page=999")
+    assert api.status_code == 400 and "第 999 页不存在" in api.get_json()["error"]
+
+
+def test_glossary_synonyms_are_real_synonyms_not_the_group_a_term_belongs_to(client):
+    html = client.get("/glossary").get_data(as_text=True)
+    terms = dict(re.findall(r"<dt>([^<]+)(?:<span class=\"aliases\">（也称：([^）]*)）</span>)?</dt>", html))
+    assert "三个阶段" not in terms["分析评议"] and "三个阶段" not in terms["学习动员"]
+    assert "四项制度" not in terms["督查制度"]
+    assert "满意度测评" in terms["群众满意度测评"].split("、")  # a real short form still shows
+    assert "五条原则" in terms["五条指导原则"].split("、")      # one name for one thing: a synonym
+
+
+def test_a_reading_list_document_links_to_the_previous_and_next_in_the_list(client):
+    html = client.get("/documents/sheng-2005-dudao-banfa").get_data(as_text=True)
+    step = re.search(r'<nav class="reading-step" aria-label="学习路径：督导组新成员入门">.*?</nav>', html, re.S).group(0)
+    assert "第 3/6 篇" in step
+    assert re.search(r'rel="prev" href="/documents/zzb-2005-dudao-peixun-jianghua">← 上一篇：', step)
+    assert re.search(r'rel="next" href="/documents/jt-2005-dudaozu-guicheng">下一篇：', step)
+    first = client.get("/documents/zy-2004-xjxjy-yijian").get_data(as_text=True)
+    assert "已是第一篇" in first and 'rel="next" href="/documents/zzb-2005-dudao-peixun-jianghua"' in first

@@ -57,6 +57,8 @@ def create_app(config: dict | None = None) -> Flask:
     from . import admin, auth
     auth.init_app(app)
     app.register_blueprint(admin.bp)
+    from . import feedback
+    feedback.configure(app)
     return app
 
 

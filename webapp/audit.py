@@ -10,6 +10,7 @@ ACTIONS = {
     "login": "登录成功", "login_failed": "登录失败", "login_blocked": "登录被限制", "logout": "退出登录",
     "create": "新建文档", "edit": "修改文档", "status": "更改状态", "delete": "移入回收站",
     "untrash": "从回收站恢复", "restore": "恢复历史版本",
+    "table_edit": "修改对照表", "table_restore": "恢复对照表版本", "question_set": "加入问题集",
 }
 
 

@@ -60,6 +60,17 @@ def citation(meta, section: str = "") -> str:
     return text + (f" {section}" if section else "")
 
 
+def answer_citation(answer) -> str:
+    """Return the citation of an answer ready to paste: document, 文号, issuer, date, article, sentence."""
+    head = citation(answer)
+    article = citation(answer, answer.section)[len(head):].strip()  # 第三十二条, or the heading path
+    parts = [head] + [x for x in (answer.issuer, answer.date, article) if x]
+    sentence = answer.text.strip()
+    if article and sentence.startswith(article):  # the article's text begins with its own number
+        sentence = sentence[len(article):].lstrip()
+    return "，".join(parts) + ("" if parts[-1][-1] in "？?：:" else "：") + f"“{sentence}”"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -67,6 +78,7 @@ def init_app(app: Flask) -> None:
 
     from .render import safe_snippet
     app.jinja_env.globals.update(NAV=NAV, LEVELS=LEVELS, FACET_TITLES=FACET_TITLES, citation=citation,
+                                 answer_citation=answer_citation,
                                  ANSWER_TYPES=TYPE_LABELS, answer_html=safe_snippet)
 
     @app.after_request

@@ -69,7 +69,26 @@ def document_context(doc_id: str) -> dict:
         "replaced_by": catalog.by_id.get(doc.replaced_by) if doc.replaced_by else None,
         "replaces": catalog.replaced_documents(doc.id),
         "doc_cite": citation(doc),
+        "reading_steps": reading_list_steps(kb.reading_lists(), catalog.by_id, doc.id),
     }
+
+
+def reading_list_steps(lists: list[dict], by_id: dict, doc_id: str) -> list[dict]:
+    """Return, for every reading list holding *doc_id*, its place and the 上一篇 / 下一篇 documents.
+
+    Shown on the document page whichever way the trainee arrived: a list read in order is the
+    common case, and a document found by search still tells which list it belongs to.
+    """
+    steps = []
+    for entry in lists:
+        present = [item["doc"] for item in entry["items"] if item["doc"] in by_id]
+        if doc_id not in present:
+            continue
+        n = present.index(doc_id)
+        steps.append({"list": entry, "number": n + 1, "count": len(present),
+                      "previous": by_id[present[n - 1]] if n > 0 else None,
+                      "next": by_id[present[n + 1]] if n + 1 < len(present) else None})
+    return steps
 
 
 @bp.get("/documents/<doc_id>")

@@ -54,7 +54,10 @@ def question_answer(state: SearchState):
     if state.page not in ("", "1") or not kb.is_question(state.q):
         return None
     levels = state.filters.get("level") or None
-    return kb.ask(state.q, level=levels, limit=3)
+    answer = kb.ask(state.q, level=levels, limit=3)
+    from .feedback import note_answer
+    note_answer(state.q, answer)  # refused and weak answers go to the office's misses log
+    return answer
 
 
 def disjunctive_facets(state: SearchState, facets: dict) -> dict:

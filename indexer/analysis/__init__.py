@@ -1,1 +1,11 @@
 """analysis wing."""
+
+# Indexes built before the wings (issue 12) pickled indexer.analysis.WhooshChineseAnalyzer.
+_LEGACY = {"WhooshChineseAnalyzer": "analyzer"}
+
+
+def __getattr__(name: str):
+    if name in _LEGACY:
+        import importlib
+        return getattr(importlib.import_module(f"{__name__}.{_LEGACY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

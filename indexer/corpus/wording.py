@@ -43,7 +43,7 @@ def _words(value, n: int, name: str, file: str = FILE) -> list[str]:
 
 @lru_cache(maxsize=1)
 def default_wording() -> dict[str, tuple[str, ...]]:
-    """Return the built-in general table (``indexer/wording_default.yml``)."""
+    """Return the built-in general table (``indexer/corpus/wording_default.yml``)."""
     return parse_wording(load_yaml(DEFAULT_FILE.read_text(encoding="utf-8"), DEFAULT_FILE.name), DEFAULT_FILE.name)
 
 

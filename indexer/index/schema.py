@@ -1,12 +1,20 @@
 """The index schema and the record one document becomes (shared by serial and parallel writers)."""
 from __future__ import annotations
 
+import sys
+
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis.analyzer import PreAnalyzed, TextAnalyzer, Token, WhooshChineseAnalyzer
 from ..analysis.textnorm import normalize_doc_no
 from ..models import PolicyDoc
+from . import postings
 from .postings import PostedText, PreIndexed, encode_postings
+
+# whoosh pickles the schema with its classes' module paths. An index built before the wings (issue
+# 12) names indexer.postings.PostedText and indexer.analysis.WhooshChineseAnalyzer; those paths
+# stay readable so such an index opens (the analysis wing's door lends the analyzer by name).
+sys.modules.setdefault("indexer.postings", postings)
 
 SCHEMA_VERSION = 2
 TITLE_BOOST = 2.5

@@ -5,11 +5,12 @@ when the index generation or a side file changes, so browse pages and suggestion
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from ..models import LEVELS
-from ..analysis.textnorm import fold_width
+from ..analysis.textnorm import cn_to_int, fold_width
 
 MAX_SUGGEST_PREFIX = 50
 
@@ -201,7 +202,8 @@ class Catalog:
             entries.append({"term": term, "definition": entry["definition"],
                             "source": source["id"] if source else "",
                             "source_title": source["title"] if source else "",
-                            "anchor": anchor, "aliases": [a for a, names in self.aliases.items() if term in names]})
+                            "anchor": anchor, "aliases": [a for a, names in self.aliases.items()
+                                                            if term in names and not is_group_name(a, names)]})
         self._glossary_entries = entries
         return entries
 
@@ -212,6 +214,21 @@ class Catalog:
                 items = [dict(item, meta=self.by_id.get(item["doc"])) for item in entry["items"]]
                 return dict(entry, items=items)
         return None
+
+
+_COUNTED_RE = re.compile(r"^([一二两三四五六七八九十\d]+)[个项条大种类点]")
+
+
+def is_group_name(alias: str, names) -> bool:
+    """Tell whether *alias* names a group of its expansions (三个阶段 → 学习动员, 分析评议, 整改提高).
+
+    The alias table expands such a name into every member so a search finds them all, but a
+    member is not another word for the group: 分析评议 is not 也称 三个阶段.
+    """
+    match = _COUNTED_RE.match(alias)
+    if not match or len(names) < 2:
+        return False
+    return cn_to_int(match.group(1).replace("两", "二")) == len(names)
 
 
 def term_anchor(doc, heading: str, term: str) -> str:

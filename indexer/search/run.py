@@ -14,6 +14,7 @@ from .facets import facet_table
 from .highlight import snippet
 from .phrases import ExactPhrase
 from .ranking import bonus_bound, required_by_matcher, required_scores, top_two_stage
+from ..errors import QueryError
 from ..models import LEVELS, FacetValue, Hit, SearchPage
 from .query import Filters, ParsedQuery
 from ..analysis.textnorm import DOC_NO_RE, fold_width, normalize_doc_no
@@ -237,6 +238,7 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
     """Run *parsed* against *searcher* and return one page of document hits."""
     started = time.perf_counter()
     compiled = compiler.compile(parsed)
+    refuse_wordless(parsed, compiled)
     doc_filter = filter_query(parsed.filters)
     sortedby = None
     if sort == "date" or not compiled.required:
@@ -260,8 +262,9 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
             notice = NOTICE_PARTIAL
     total = len(matched)
     hit_list = []
+    refuse_missing_page(page, total, per_page)
     if total:
-        page_no = min(page, -(-total // per_page))  # past the end: the last page, as whoosh does
+        page_no = page
         # Phrase boosts are checked only where they can change the page (indexer.search.ranking).
         bound = bonus_bound(compiled.required, compiled.optional) if sortedby is None and not notice else None
         if scores is not None and not notice:
@@ -300,6 +303,24 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
     return SearchPage(query=parsed.text, total=total, page=page, per_page=per_page,
                       took_ms=took, hits=tuple(hits), facets=facets, notice=notice,
                       terms=tuple(sorted(compiled.highlight)))
+
+
+def refuse_wordless(parsed: ParsedQuery, compiled: CompiledQuery) -> None:
+    """Refuse a query that has text but nothing to search for (😀, *, a lone quote).
+
+    Without a word the query would match every document and list the whole library.
+    """
+    typed = parsed.words or parsed.phrases or parsed.excludes or any(c in "\"“”「」『』'" for c in parsed.text)
+    if typed and not (compiled.required or compiled.excluded or compiled.optional):
+        raise QueryError(f"检索词“{parsed.text[:40]}”里没有可以检索的字词（只有符号、标点或表情），"
+                         "请输入汉字、字母或数字组成的词。", "q")
+
+
+def refuse_missing_page(page: int, total: int, per_page: int) -> None:
+    """Refuse a page number past the last page instead of showing 第 999/2 页."""
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        raise QueryError(f"参数 page：第 {page} 页不存在，这次检索共 {total} 篇、{pages} 页。", "page")
 
 
 def _top(searcher, query, limit: int, sortedby, allowed: set | None):

@@ -13,7 +13,7 @@ from ..office import MB, get_office, record
 from ..render import render_markdown
 from . import bp
 from .lifecycle import diff_lines
-from .forms import LEVEL_CHOICES, form_context, form_from_request, form_values
+from .forms import LEVEL_CHOICES, form_context, form_from_request, form_values, retitle_body
 
 PER_PAGE = 50
 
@@ -56,9 +56,12 @@ def new():
 def create():
     """Save a new document; warn about duplicates first unless the editor confirmed."""
     meta, body = form_from_request()
+    title_before = request.form.get("title_before", "")[:500]
+    body = retitle_body(body, title_before, str(meta.get("title") or ""))
     source_name = request.form.get("source_name", "")[:200]
     confirmed = bool(request.form.get("confirm_duplicates"))
-    context = dict(values=form_values(meta), body=body, source_name=source_name)
+    context = dict(values=form_values(meta), body=body, source_name=source_name,
+                   title_before=str(meta.get("title") or ""))
     try:
         result = get_office().workspace.create_document(
             meta, body, g.user.name, force=confirmed,
@@ -113,6 +116,11 @@ def upload():
     if level in dict(LEVEL_CHOICES):
         meta["level"] = level
     meta.pop("id", None)
+    notes = list(draft.notes)
+    if meta.get("level") == "case" and not meta.get("doc_type"):
+        # A case's title rarely ends in a genre (…的案例, …问题): its 文种 is the level's own.
+        meta["doc_type"] = "典型案例"
+        notes.append("文种按级别填为“典型案例”，请核对。")
     duplicates, warnings = (), ()
     try:
         preview = get_office().workspace.preview(meta, draft.body)
@@ -120,7 +128,7 @@ def upload():
     except FieldError:
         pass  # the editor fills in what is missing; the save reports remaining problems
     return render_template("admin/form.html", **form_context(
-        values=form_values(meta), body=draft.body, notes=draft.notes, duplicates=duplicates,
+        values=form_values(meta), body=draft.body, notes=notes, duplicates=duplicates,
         warnings=warnings, source_name=draft.source_name, reviewing=True))
 
 
@@ -141,9 +149,11 @@ def update(doc_id: str):
     workspace = get_office().workspace
     meta, body = form_from_request()
     meta.pop("id", None)
+    body = retitle_body(body, request.form.get("title_before", "")[:500], str(meta.get("title") or ""))
     base_version = request.form.get("base_version", "")
     confirmed = bool(request.form.get("confirm_duplicates"))
-    context = dict(mode="edit", doc_id=doc_id, values=form_values(meta), body=body, base_version=base_version)
+    context = dict(mode="edit", doc_id=doc_id, values=form_values(meta), body=body, base_version=base_version,
+                   title_before=str(meta.get("title") or ""))
     try:
         result = workspace.update_document(doc_id, meta, body, g.user.name, base_version, force=confirmed,
                                            summary=request.form.get("note", "").strip()[:200])

@@ -47,4 +47,28 @@ def form_context(**extra) -> dict:
                "LABELS": FIELD_LABELS, "errors": {}, "duplicates": (), "warnings": (), "notes": (),
                "values": {}, "body": "", "mode": "new", "doc_id": "", "base_version": "", "source_name": ""}
     context.update(extra)
+    # The title the body's own "# heading" was written for (the guessed or the saved title), so a
+    # rename can carry the heading along; kept unchanged through re-rendered forms.
+    context.setdefault("title_before", context["values"].get("title", ""))
     return context
+
+
+def retitle_body(body: str, title_before: str, title: str) -> str:
+    """Return *body* with a leading "# *title_before*" heading renamed to *title*.
+
+    Imports write the document's title as the body's first heading; without this a renamed
+    document kept the old title as a visible heading and in its 目录.
+    """
+    title_before, title = title_before.strip(), title.strip()
+    if not title_before or not title or title_before == title:
+        return body
+    lines = body.split("\n")
+    for n, line in enumerate(lines):
+        if not line.strip():
+            continue
+        heading = line.strip()
+        if heading.startswith("# ") and heading[2:].strip().strip("#").strip() == title_before:
+            lines[n] = "# " + title
+            return "\n".join(lines)
+        return body
+    return body

@@ -137,9 +137,11 @@
       var button = event.target.closest ? event.target.closest(".copy-cite") : null;
       if (!button) return;
       var text = button.getAttribute("data-cite");
+      /* The answer card has its own status line; document passages report in the header. */
+      var own = button.parentNode.querySelector(".copy-status");
       copyText(text).then(function (ok) {
         var message = ok ? "已复制：" + text : "请手动复制：" + text;
-        if (status) status.textContent = message;
+        if (own || status) (own || status).textContent = message;
         var original = button.textContent;
         button.textContent = ok ? "已复制" : "复制失败";
         setTimeout(function () { button.textContent = original; }, 1500);
