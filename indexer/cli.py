@@ -322,7 +322,7 @@ def print_answers(result) -> None:
 
 @cli.command("eval")
 @kb_options
-@click.argument("qa_file", type=click.Path(dir_okay=False))
+@click.argument("qa_file")
 @click.option("--predictions", type=click.Path(dir_okay=False, writable=True),
               help="把每题的答案写入该文件（JSON Lines：id、question、answer、doc_id、passage）。")
 @click.option("--limit", type=int, default=None, help="只评测前 N 个问题。")

@@ -44,6 +44,25 @@ class Context:
     questions: list = field(default_factory=list)   # (question id, question, [gold answers])
 
 
+def _read_text(path: str | Path) -> str:
+    """Return the file's UTF-8 text, or raise :class:`EvalFileError` with a sentence naming it."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise EvalFileError(f"找不到评测文件 {path}。") from None
+    except IsADirectoryError:
+        raise EvalFileError(f"{path} 是文件夹，请给出评测文件（.json 或 .jsonl）。") from None
+    except PermissionError:
+        raise EvalFileError(f"没有权限读取评测文件 {path}。") from None
+    except OSError as exc:
+        raise EvalFileError(f"无法读取评测文件 {path}（{exc.strerror or '读取出错'}）。") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise EvalFileError(f"评测文件 {path} 不是 UTF-8 编码的文本。") from None
+
+
 def load_contexts(path: str | Path) -> list[Context]:
     """Read a CMRC 2018 list or a SQuAD / SQuAD 2.0 ``{"data": ...}`` file.
 
@@ -52,10 +71,11 @@ def load_contexts(path: str | Path) -> list[Context]:
 
     :raises EvalFileError: when the file is unreadable, in neither layout or has no usable question.
     """
+    text = _read_text(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as exc:
-        raise EvalFileError(f"无法读取评测文件 {path}：{exc}")
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EvalFileError(f"评测文件 {path} 不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列有错。")
     contexts: list[Context] = []
     skipped = {"impossible": 0, "yes_no": 0, "total": 0}
     if isinstance(data, list):
@@ -278,12 +298,7 @@ def load_questions(path: str | Path, split: str | None = None) -> list[GoldQuest
     :raises EvalFileError: naming the file and line of every malformed line, or when no
         question is left.
     """
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise EvalFileError(f"无法读取评测文件 {path}：{exc.strerror or exc}")
-    except UnicodeDecodeError:
-        raise EvalFileError(f"评测文件 {path} 不是 UTF-8 编码的文本。")
+    text = _read_text(path)
     questions: list[GoldQuestion] = []
     problems: list[str] = []
     # split on newlines only: JSON strings may hold U+2028, which str.splitlines() breaks on

@@ -73,7 +73,7 @@ def test_cli_eval(tmp_path, cmrc_file):
     assert result.exit_code == 0, result.output
     assert "答案句准确率@1" in result.output and "基线" in result.output and "2 个问题" in result.output
     result = CliRunner().invoke(cli, ["eval", str(tmp_path / "missing.json")])
-    assert result.exit_code != 0 and "无法读取评测文件" in result.output
+    assert result.exit_code != 0 and "找不到评测文件" in result.output
 
 
 # -- string booleans (CJRC / CAIL write is_impossible as "true"/"false") ----------------------
@@ -259,3 +259,25 @@ def test_overlong_question_is_a_listed_refusal_not_a_crash(tmp_path, office):
     path = office_questions(tmp_path, [HIT, {"q": "学时" * 150 + "？", "a": ["40学时"]}])
     result = run_eval(path, *office)
     assert "0.500" in result.output and "问题过长" in result.output
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("missing.json", None, "找不到评测文件"),
+    ("missing.jsonl", None, "找不到评测文件"),
+    ("folder", "dir", "是文件夹"),
+    ("broken.json", b"{bad", "不是合法的 JSON：第 1 行第 2 列"),
+    ("latin.json", b"\xff\xfe\x00bad", "不是 UTF-8 编码的文本"),
+    ("latin.jsonl", b'{"q": "\xff"}', "不是 UTF-8 编码的文本"),
+])
+def test_eval_file_errors_are_sentences_naming_the_file(tmp_path, name, content, says):
+    path = tmp_path / name
+    if content == "dir":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    result = CliRunner().invoke(cli, ["eval", str(path)])
+    assert result.exit_code == 1
+    assert says in result.output and str(path) in result.output
+    # no Python exception text and no click English
+    for raw in ("Errno", "codec", "Expecting", "Error:", "Invalid value"):
+        assert raw not in result.output
