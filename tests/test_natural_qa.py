@@ -423,20 +423,27 @@ def test_numbers_and_ranges_are_read_in_chinese_and_digits():
 
 
 # -- unclassified documents: the law before the rules that implement or interpret it -----------------
-def test_an_unclassified_law_answers_before_an_interpretation_saying_the_same(tmp_path):
-    # documents without front matter (as a folder of statutes is indexed): the title tells the kind
+def _unclassified_kb(tmp_path, files: dict[str, str]) -> KnowledgeBase:
+    """Index *files* (name → text) without front matter, as a folder of statutes is indexed."""
     root = tmp_path / "corpus"
     root.mkdir()
-    # the same sentence; the interpretation is the shorter document, so plain BM25 puts it first
-    (root / "interp.md").write_text("# 最高人民法院关于示例劳动争议仲裁法的解释\n\n"
-                                    "第三条 劳动争议申请仲裁的时效期间为一年。\n", encoding="utf-8")
-    (root / "law.md").write_text("# 中华人民共和国示例劳动争议仲裁法\n\n"
-                                 "第一条 本法第一项由仲裁委员会负责实施，当事人应当遵守。\n"
-                                 "第二十七条 劳动争议申请仲裁的时效期间为一年。\n", encoding="utf-8")
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
     for i in range(4):
         (root / f"f{i}.md").write_text(f"# 示例管理规定{i}\n\n第一条 本规定自发布之日起施行。\n", encoding="utf-8")
     kb = KnowledgeBase(root, tmp_path / "index", result_cache=0)
     kb.index()
+    return kb
+
+
+def test_an_unclassified_law_answers_before_an_interpretation_saying_the_same(tmp_path):
+    # the title tells the kind. The same sentence; the interpretation is the shorter document, so
+    # plain BM25 puts it first
+    kb = _unclassified_kb(tmp_path, {
+        "interp.md": "# 最高人民法院关于示例劳动争议仲裁法的解释\n\n第三条 劳动争议申请仲裁的时效期间为一年。\n",
+        "law.md": ("# 中华人民共和国示例劳动争议仲裁法\n\n"
+                   "第一条 本法第一项由仲裁委员会负责实施，当事人应当遵守。\n"
+                   "第二十七条 劳动争议申请仲裁的时效期间为一年。\n")})
     found = kb.ask("劳动争议申请仲裁的时效期间是多久？")
     assert [a.title for a in found.answers[:2]] == ["中华人民共和国示例劳动争议仲裁法",
                                                     "最高人民法院关于示例劳动争议仲裁法的解释"]
@@ -445,16 +452,9 @@ def test_an_unclassified_law_answers_before_an_interpretation_saying_the_same(tm
 def test_a_plain_question_is_answered_from_the_law_before_a_closer_worded_interpretation(tmp_path):
     # the court's interpretation restates the rule with more of the question's words (当事人);
     # a question that names no document asks what the law says
-    root = tmp_path / "corpus"
-    root.mkdir()
-    (root / "interp.md").write_text("# 最高人民法院关于审理示例劳动争议案件的解释\n\n"
-                                    "第三条 劳动争议当事人申请仲裁的时效期间为一年。\n", encoding="utf-8")
-    (root / "law.md").write_text("# 中华人民共和国示例劳动争议仲裁法\n\n"
-                                 "第二十七条 劳动争议申请仲裁的时效期间为一年。\n", encoding="utf-8")
-    for i in range(4):
-        (root / f"f{i}.md").write_text(f"# 示例管理规定{i}\n\n第一条 本规定自发布之日起施行。\n", encoding="utf-8")
-    kb = KnowledgeBase(root, tmp_path / "index", result_cache=0)
-    kb.index()
+    kb = _unclassified_kb(tmp_path, {
+        "interp.md": "# 最高人民法院关于审理示例劳动争议案件的解释\n\n第三条 劳动争议当事人申请仲裁的时效期间为一年。\n",
+        "law.md": "# 中华人民共和国示例劳动争议仲裁法\n\n第二十七条 劳动争议申请仲裁的时效期间为一年。\n"})
     found = kb.ask("当事人申请劳动争议仲裁，时效期间是多久？")
     assert found.answers[0].title == "中华人民共和国示例劳动争议仲裁法"
 
