@@ -10,6 +10,7 @@ from html import unescape
 
 import click
 
+from .clichinese import ChineseGroup
 from .errors import PolicyKBError
 from .kb import KnowledgeBase
 from .models import LEVELS
@@ -50,7 +51,7 @@ def mark_for_terminal(snippet_html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", text) if "<" in text.replace("\x1b", "") else text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli():
     """policykb：督导工作政策知识库与问答检索。"""
 
