@@ -134,3 +134,7 @@ def test_a_bad_year_is_a_chinese_400_naming_the_field(client, field, value, labe
 def test_quotes_and_minus_signs_typed_into_the_fields_do_not_break_the_grammar():
     fields = {"phrase": 'a"b”c', "exclude": '--x "y z" －w'}
     assert AdvancedQuery.from_form(submitted(fields)).query_text() == '"abc" -x -"y z" -w'
+
+
+def test_the_home_page_links_to_the_advanced_form(client):
+    assert 'href="/search/advanced">高级检索</a>' in client.get("/").get_data(as_text=True)
