@@ -525,3 +525,14 @@ def test_only_an_unseen_content_word_makes_a_weak_match_suspicious(word, content
     # question is about 拾得遗失物; 差旅费 not being in the corpus means the corpus does not answer.
     from indexer.analysis.background import is_content_word
     assert is_content_word(word) is content
+
+
+def test_a_real_document_answers_before_a_demonstration_text_that_says_the_same(tmp_path):
+    kb = _kb(tmp_path, {
+        **_filler_docs(),
+        "demo": ("示例督导组工作规程", "第一条 督导组同时联系几个单位的，可以交叉安排工作。\n", {"sample": True}),
+        "speech": ("督导工作讲话", "第一条 督导组同时联系几个单位的，可以交叉进行工作。\n", {}),
+    })
+    assert _top(kb, "督导组同时联系几个单位的，工作怎么做？").doc_id == "speech"
+    # naming the demonstration text still answers from it
+    assert _top(kb, "按示例督导组工作规程，督导组同时联系几个单位的，工作怎么做？").doc_id == "demo"

@@ -51,6 +51,9 @@ TENTATIVE_NAMED_SCORE = 0.1
 # suspicious: then the answer needs this much evidence.
 MIN_EVIDENCE_UNKNOWN = 0.45
 PAIR_FACTOR = 0.9
+# A demonstration text (front matter sample: true: invented units, names and numbers) never
+# outweighs a real document that answers as well; a question naming it is answered from it as usual.
+SAMPLE_FACTOR = 0.8
 ARTICLE_CONTEXT = 0.8
 # A span whose numbers are not in the unit asked for (几天 answered in 元) keeps this share of its
 # answer-type credit.
@@ -186,6 +189,8 @@ class QuestionAnswerer:
                 if _is_local(meta.get("title", ""), question.text):
                     status *= LOCAL_FACTOR
                 status *= authority(meta)
+                if meta.get("sample"):
+                    status *= SAMPLE_FACTOR
             if meta.get("level") == "case":
                 status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
             passages = hit["passages"]
