@@ -25,6 +25,7 @@ from ..errors import CorpusError, DocumentNotFound, PolicyKBError
 from ..index.filestate import signature
 from . import crashrepair
 from .history import History, Pending, Trash, TrashEntry, VersionInfo
+from .wordtables import WordTables
 from ..models import LEVELS, STATUSES, PolicyDoc, level_key
 from ..analysis.textnorm import normalize_doc_no
 
@@ -471,7 +472,8 @@ class Workspace:
     def recover(self) -> list[str]:
         """Repair what a crash in the middle of a save, delete or restore left; return what was done.
 
-        Runs under the edit lock, so no save of this workspace is in progress (see
+        Runs under the edit lock, so no save of this workspace is in progress, then repairs the word
+        tables under their own lock (see
         :mod:`indexer.office.crashrepair`); documents whose interrupted delete is finished here leave the
         index too.
         """
@@ -480,7 +482,7 @@ class Workspace:
                                                     self.pending)
         for doc_id in repaired.unindex:
             self._unindex(doc_id)
-        return repaired.messages
+        return repaired.messages + WordTables(self.kb, self.instance_dir).recover()
 
     # -- internals --------------------------------------------------------------------------
     def new_id(self, level: str, date: str = "") -> str:
