@@ -14,6 +14,7 @@ from ..render import render_markdown
 from . import bp
 from .batch import refuse_count, start_batch, upload_limits
 from .lifecycle import diff_lines
+from .picker import check_cites
 from .forms import LEVEL_CHOICES, form_context, form_from_request, form_values, retitle_body
 
 PER_PAGE = 50
@@ -64,6 +65,7 @@ def create():
     context = dict(values=form_values(meta), body=body, source_name=source_name,
                    title_before=str(meta.get("title") or ""))
     try:
+        check_cites(meta)
         result = get_office().workspace.create_document(
             meta, body, g.user.name, force=confirmed,
             summary=f"从文件“{source_name}”导入" if source_name else "")
@@ -157,6 +159,7 @@ def update(doc_id: str):
     context = dict(mode="edit", doc_id=doc_id, values=form_values(meta), body=body, base_version=base_version,
                    title_before=str(meta.get("title") or ""))
     try:
+        check_cites(meta, doc_id)
         result = workspace.update_document(doc_id, meta, body, g.user.name, base_version, force=confirmed,
                                            summary=request.form.get("note", "").strip()[:200])
     except EditConflict as exc:
