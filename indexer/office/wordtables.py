@@ -23,6 +23,7 @@ from ..analysis.analyzer import read_userdict
 from . import crashrepair
 from ..corpus.reader import Corpus, atomic_write, content_hash, decode_bytes
 from .form import unified_diff
+from .textdiff import VersionDiff, version_diff
 from ..errors import CorpusError, PolicyKBError
 from .history import History, Pending, VersionInfo
 from ..corpus.yamlread import load_yaml
@@ -145,6 +146,7 @@ class TableVersion:
     info: VersionInfo
     diff: str
     current: bool
+    view: VersionDiff | None = None
 
 
 def spec_of(name: str) -> TableSpec:
@@ -483,7 +485,7 @@ class WordTables:
             text = decode_bytes(self.history_store.read(spec.name, info.number), spec.file)
             entries.append(TableVersion(info, unified_diff(previous, text, f"第 {info.number - 1} 版" if previous
                                                            else "（无）", f"第 {info.number} 版"),
-                                        info.hash == version))
+                                        info.hash == version, version_diff(previous, text, front_matter=False)))
             previous = text
         return entries[::-1]
 
