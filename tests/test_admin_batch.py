@@ -95,6 +95,17 @@ def test_a_case_in_the_review_list_gets_its_document_type(site):
     assert fields["f2-doc_type"] == "典型案例" and "文种按级别填为“典型案例”" in html
 
 
+def test_a_row_made_a_case_in_the_review_list_is_saved_as_a_case(site):
+    alice = client_for(site)
+    response = upload_many(alice, [("案例.txt", CASE.encode()), ("方案.md", PLAN.encode())])
+    fields = form_fields(alice.get(response.location).get_data(as_text=True), response.location)
+    assert fields["f1-doc_type"] == ""  # no level chosen at upload: nothing to go by yet
+    fields.update({"f1-level": "case", "f2-level": "group", "do": "save"})
+    assert alice.post(response.location, data=fields).status_code == 302
+    saved = {d["title"]: d for d in site.extensions["policykb"].documents()}
+    assert saved["督导组推动解决职工反映问题的案例"]["doc_type"] == "典型案例"
+
+
 def test_confirming_saves_the_edited_rows_with_history_and_audit(site):
     alice = client_for(site)
     response = upload_many(alice, [("通知.txt", NOTICE.encode("gbk")), ("方案.md", PLAN.encode()),

@@ -56,7 +56,9 @@ def test_the_form_keeps_the_plain_id_field_for_browsers_without_javascript(site)
     _app, client = site
     html = client.get("/admin/documents/case-c/edit").get_data(as_text=True)
     fields = form_fields(html, "/admin/documents/case-c/edit")
-    assert fields["cites"] == "rule-b" and 'data-picker-url="/admin/documents.json"' in html
+    assert fields["cites"] == "rule-b" and 'data-picker-url="/admin/documents.json?exclude=case-c"' in html
+    found = client.get("/admin/documents.json?q=督导组深入基层&exclude=case-c").get_json()["documents"]
+    assert "case-c" not in [d["id"] for d in found]
 
 
 def test_an_unknown_cited_id_is_named_and_nothing_is_saved(site):

@@ -206,6 +206,7 @@ def save_batch(workspace, items: list[ReviewItem], chosen: dict[int, dict], auth
             level = str(meta.get("level") or "")
             if level not in LEVELS or level == "unclassified":
                 raise FieldError("level", "请选择级别。")
+            meta = review_meta(meta)[0]  # a row turned into a case in the list gets 典型案例 too
             meta["id"] = workspace.new_id(level, str(meta.get("date") or ""))
             workspace.validate(meta, item.body, f"documents/{level}/{meta['id']}.md")
         except FieldError as exc:

@@ -24,7 +24,10 @@ def _choice(meta) -> dict:
 @bp.get("/documents.json")
 @login_required
 def pick_documents():
-    """Return documents for the picker: ``?q=`` words of a title, a 文号 or an id; ``?ids=`` named ids."""
+    """Return documents for the picker: ``?q=`` words of a title, a 文号 or an id; ``?ids=`` named ids.
+
+    ``?exclude=`` leaves out the document being edited.
+    """
     kb = get_kb()
     catalog = {d["id"]: d for d in kb.documents()}
     ids = [i for i in ID_SPLIT_RE.split(request.args.get("ids", "")[:2000]) if i]
@@ -34,6 +37,8 @@ def pick_documents():
     q = request.args.get("q", "").strip()[:100]
     if not q:
         return {"documents": []}
+    exclude = request.args.get("exclude", "")  # the document being edited cannot cite itself
+    catalog.pop(exclude, None)
     found: list[dict] = []
     # an id or a 文号 typed (or pasted) whole comes first, then title words by relevance
     for meta in catalog.values():

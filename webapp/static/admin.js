@@ -192,7 +192,7 @@
       if (q === asked) return;
       asked = q;
       if (!q) { close(); status.textContent = ""; return; }
-      fetch(url + "?q=" + encodeURIComponent(q), {credentials: "same-origin"})
+      fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q), {credentials: "same-origin"})
         .then(function (response) { return response.json(); })
         .then(function (data) { if (search.value.trim() === q) show(data.documents || []); })
         .catch(function () { status.textContent = "暂时无法查找文档，可以稍后再试。"; });
@@ -226,7 +226,7 @@
     chosen = ids.map(function (id) { return {id: id, title: id, level_label: ""}; });
     sync();
     if (ids.length) {
-      fetch(url + "?ids=" + encodeURIComponent(ids.join(",")), {credentials: "same-origin"})
+      fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "ids=" + encodeURIComponent(ids.join(",")), {credentials: "same-origin"})
         .then(function (response) { return response.json(); })
         .then(function (data) {
           var byId = {};
