@@ -23,7 +23,8 @@ from whoosh import query as Q
 from ..analysis.analyzer import TextAnalyzer
 from .answers import Answer
 from .retrieval import top_or
-from .question import AnalyzedQuestion, repair_unknown
+from .question import AnalyzedQuestion
+from .repair import repair_unknown
 from ..search.naming import authority
 from .ranges import (is_value_group, period_fit, question_periods, question_values, range_fit,
                      spans_for_period)
@@ -44,6 +45,8 @@ MIN_SCORE = 0.2
 # evidence and comes from a document the question names or a passage holding this share of the
 # question's weight.
 TENTATIVE_EVIDENCE, TENTATIVE_COVERAGE = 0.15, 0.4
+# ... and, from a document the question names, a final score this low still counts.
+TENTATIVE_NAMED_SCORE = 0.1
 # A question word the index has never seen (工资 in a corpus without it) makes a weak match
 # suspicious: then the answer needs this much evidence.
 MIN_EVIDENCE_UNKNOWN = 0.45
@@ -406,15 +409,8 @@ class QuestionAnswerer:
         floor = MIN_EVIDENCE_UNKNOWN if unknown else MIN_EVIDENCE
         answers = [self.render(question, item) for item in chosen
                    if item.evidence >= floor and item.score >= MIN_SCORE]
-        if not answers and chosen:
-            best = chosen[0]
-            if (best.evidence >= TENTATIVE_EVIDENCE and best.score >= MIN_SCORE
-                    # it must at least look like an answer of the type asked for (a number in the
-                    # unit asked, an organ, 不得)
-                    and best.typed and (question.qtype in TYPED_EVIDENCE or bool(question.unit))
-                    and (best.candidate.named
-                         or (best.key_held and not unknown and best.candidate.coverage >= TENTATIVE_COVERAGE))):
-                answers = [self.render(question, best, tentative=True)]
+        if not answers and chosen and is_possible_answer(chosen[0], question, unknown):
+            answers = [self.render(question, chosen[0], tentative=True)]
         return answers, ranking
 
     def render(self, question: AnalyzedQuestion, item: SentenceCandidate, tentative: bool = False) -> Answer:
@@ -435,6 +431,21 @@ class QuestionAnswerer:
             doc_id=meta["id"], title=meta["title"], level=meta["level"], issuer=meta.get("issuer", ""),
             doc_no=meta.get("doc_no", ""), date=meta.get("date", ""), status=status, section=passage[1],
             score=item.score, warning=warning, tentative=tentative, note=_version_note(question, meta))
+
+
+def is_possible_answer(best: SentenceCandidate, question: AnalyzedQuestion, unknown: bool) -> bool:
+    """Tell whether a sentence below the evidence floor is still shown, labelled 可能的答案.
+
+    It must look like an answer of the type asked for (a number in the unit asked, an organ,
+    不得) and come from a document the question names, or from a passage that holds the key word
+    and enough of the question. From a named document a lower final score is enough: naming the
+    law is itself strong evidence of where the answer stands.
+    """
+    floor = TENTATIVE_NAMED_SCORE if best.candidate.named else MIN_SCORE
+    return (best.evidence >= TENTATIVE_EVIDENCE and best.score >= floor
+            and best.typed and (question.qtype in TYPED_EVIDENCE or bool(question.unit))
+            and (best.candidate.named
+                 or (best.key_held and not unknown and best.candidate.coverage >= TENTATIVE_COVERAGE)))
 
 
 _PLACES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
