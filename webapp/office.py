@@ -20,7 +20,7 @@ OFFICE_SETTINGS = (
     ("READ_REQUIRES_LOGIN", "POLICYKB_READ_REQUIRES_LOGIN", False, "阅读和检索也需要登录"),
     ("UPLOAD_MAX_MB", "POLICYKB_UPLOAD_MAX_MB", 20, "上传文件大小上限（MB）"),
     ("UPLOAD_MAX_FILES", "POLICYKB_UPLOAD_MAX_FILES", 20, "一次最多上传的文件个数"),
-    ("UPLOAD_MAX_TOTAL_MB", "POLICYKB_UPLOAD_MAX_TOTAL_MB", 100, "一次上传的文件合计大小上限（MB）"),
+    ("UPLOAD_MAX_TOTAL_MB", "POLICYKB_UPLOAD_MAX_TOTAL_MB", 50, "一次上传的文件合计大小上限（MB）"),
     ("SESSION_HOURS", "POLICYKB_SESSION_HOURS", 12, "登录有效时长（小时）"),
     ("LOGIN_MAX_FAILURES", None, 5, "同一用户名在锁定时间内允许的失败次数"),
     ("LOGIN_MAX_FAILURES_PER_ADDRESS", None, 20, "同一地址在锁定时间内允许的失败次数"),

@@ -31,15 +31,6 @@ BATCH_RE = re.compile(r"^[0-9a-f]{20}$")
 BATCH_HOURS = 24  # a review list left unconfirmed this long is discarded
 
 
-@dataclass(frozen=True)
-class UploadLimits:
-    """What one upload request may carry: files, bytes per file, bytes in all."""
-
-    max_files: int = 20
-    max_file_bytes: int = 20 * 1024 * 1024
-    max_total_bytes: int = 100 * 1024 * 1024
-
-
 @dataclass
 class ReviewItem:
     """One uploaded file in the review list: the guessed fields, or why it cannot be imported."""
