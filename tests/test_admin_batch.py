@@ -205,3 +205,21 @@ def test_discarding_saves_nothing(site):
     assert response.location.endswith("/admin/upload")
     assert "没有保存任何东西" in " ".join(flashes(alice.get(response.location).get_data(as_text=True)))
     assert corpus_files(site) == before and alice.get(review).status_code == 404
+
+
+def test_a_review_list_is_saved_once_even_when_submitted_twice_at_the_same_time(site):
+    """The second submit finds the list taken (a double click must not save every file twice)."""
+    from indexer import UploadBatches
+    alice = client_for(site)
+    review = upload_many(alice, [("方案.md", PLAN.encode()), ("通知.txt", NOTICE.encode("gbk"))], "group").location
+    batch_id = review.rsplit("/", 1)[1]
+    store = UploadBatches(site.instance_path + "/upload-batches")
+    fields = dict(form_fields(alice.get(review).get_data(as_text=True), review), do="save")
+    assert store.claim(batch_id, "alice") is not None      # the first submit is saving it
+    response = alice.post(review, data=fields)             # the second one arrives meanwhile
+    assert response.status_code == 404 and "不要重复提交" in response.get_data(as_text=True)
+    assert store.claim(batch_id, "alice") is None
+    store.release(batch_id)                                # (the first submit was refused and let go)
+    assert alice.post(review, data=fields).status_code == 302
+    titles = [d["title"] for d in site.extensions["policykb"].documents()]
+    assert titles.count("关于群众满意度测评的方案") == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 import uuid
@@ -136,23 +137,56 @@ class UploadBatches:
         except (KeyError, OSError, ValueError, TypeError):
             return None
 
+    def claim(self, batch_id: str, owner: str) -> list[ReviewItem] | None:
+        """Take *batch_id* for one save: return its items, or None when it is gone or already taken.
+
+        The file is renamed aside (atomic), so a second submit of the same list (a double click,
+        two tabs) finds nothing instead of saving every document twice.  After the save the list is
+        discarded, kept with the rows not yet saved, or released for another try.
+        """
+        items = self.get(batch_id, owner)
+        if items is None:
+            return None
+        try:
+            os.replace(self._file(batch_id), self._file(batch_id).with_suffix(".saving"))
+        except OSError:
+            return None  # another request took it first
+        return items
+
+    def being_saved(self, batch_id: str, owner: str) -> bool:
+        """Tell whether *owner*'s list *batch_id* is claimed by a save in progress."""
+        try:
+            record = json.loads(self._file(batch_id).with_suffix(".saving").read_text(encoding="utf-8"))
+            return record.get("owner") == owner
+        except (KeyError, OSError, ValueError, AttributeError):
+            return False
+
+    def release(self, batch_id: str) -> None:
+        """Put a claimed list back (its save was refused; the office corrects it and saves again)."""
+        try:
+            os.replace(self._file(batch_id).with_suffix(".saving"), self._file(batch_id))
+        except (KeyError, OSError):
+            pass
+
     def keep(self, batch_id: str, owner: str, items: list[ReviewItem]) -> None:
         """Replace the items of *batch_id* (after some of them were saved)."""
         record = {"owner": owner, "time": time.time(), "items": [asdict(item) for item in items]}
         atomic_write(self._file(batch_id), json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        self._file(batch_id).with_suffix(".saving").unlink(missing_ok=True)
 
     def discard(self, batch_id: str) -> None:
-        try:
-            self._file(batch_id).unlink()
-        except (KeyError, OSError):
-            pass
+        for path in (self._file(batch_id), self._file(batch_id).with_suffix(".saving")):
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
     def prune(self) -> None:
         """Remove review lists older than :data:`BATCH_HOURS` (uploaded and never confirmed)."""
         if not self.root.is_dir():
             return
         limit = time.time() - BATCH_HOURS * 3600
-        for path in self.root.glob("*.json"):
+        for path in [*self.root.glob("*.json"), *self.root.glob("*.saving")]:
             try:
                 if path.stat().st_mtime < limit:
                     path.unlink()

@@ -82,6 +82,8 @@ def _page(batch_id, items, status=200, error="", **extra):
 
 def _items_or_404(batch_id: str):
     items = batches().get(batch_id, g.user.name)
+    if items is None and batches().being_saved(batch_id, g.user.name):
+        raise BatchGone("这次上传的审核列表正在保存，请稍后到“全部文档”中查看，不要重复提交。")
     if items is None:
         raise BatchGone("找不到这次上传的审核列表：它可能已经保存或放弃，或已超过 24 小时。请重新上传。")
     return items
@@ -112,19 +114,25 @@ def batch_save(batch_id: str):
                 forced.add(item.number)
     if not chosen:
         return _page(batch_id, items, 422, values={}, error="没有勾选要保存的文件。")
+    store = batches()
+    if store.claim(batch_id, g.user.name) is None:  # a second submit of the same list
+        raise BatchGone("这次上传的审核列表正在保存，请稍后到“全部文档”中查看，不要重复提交。")
     try:
         results = save_batch(get_office().workspace, items, chosen, g.user.name, forced)
     except BatchInvalid as exc:
+        store.release(batch_id)
         return _page(batch_id, items, 422, values=chosen, problems=exc.problems, duplicates=exc.duplicates,
                      forced=forced, error=str(exc))
     except BatchInterrupted as exc:
         saved_numbers = _record_saved(items, chosen, exc.results)
-        remaining = [i for i in items if i.number not in saved_numbers]
-        batches().keep(batch_id, g.user.name, remaining)
+        store.keep(batch_id, g.user.name, [i for i in items if i.number not in saved_numbers])
         flash(str(exc), "error")
         return redirect(url_for("admin.batch_review", batch_id=batch_id))
+    except BaseException:
+        store.release(batch_id)
+        raise
     _record_saved(items, chosen, results)
-    batches().discard(batch_id)
+    store.discard(batch_id)
     flash(f"已保存 {len(results)} 篇文档，现在可以检索到。", "success")
     for result in results:
         if result.notice:
