@@ -514,3 +514,25 @@ def test_a_low_scoring_sentence_of_the_named_law_is_still_a_possible_answer():
     assert is_possible_answer(best(True, 0.15), question, unknown=False)
     assert not is_possible_answer(best(False, 0.15), question, unknown=False)
     assert not is_possible_answer(best(True, 0.05), question, unknown=False)
+
+
+@pytest.mark.parametrize("word, content", [
+    ("差旅费", True), ("护照", True), ("补助", True), ("体检", True), ("年终", True),
+    ("最起码", False), ("就行了", False), ("别人", False), ("合适", False), ("没人来", False), ("我能", False),
+])
+def test_only_an_unseen_content_word_makes_a_weak_match_suspicious(word, content):
+    # 捡到的东西……多久没人来领就归国家了: the segmenter's 没人来 is not in any law, yet the
+    # question is about 拾得遗失物; 差旅费 not being in the corpus means the corpus does not answer.
+    from indexer.analysis.background import is_content_word
+    assert is_content_word(word) is content
+
+
+def test_a_real_document_answers_before_a_demonstration_text_that_says_the_same(tmp_path):
+    kb = _kb(tmp_path, {
+        **_filler_docs(),
+        "demo": ("示例督导组工作规程", "第一条 督导组同时联系几个单位的，可以交叉安排工作。\n", {"sample": True}),
+        "speech": ("督导工作讲话", "第一条 督导组同时联系几个单位的，可以交叉进行工作。\n", {}),
+    })
+    assert _top(kb, "督导组同时联系几个单位的，工作怎么做？").doc_id == "speech"
+    # naming the demonstration text still answers from it
+    assert _top(kb, "按示例督导组工作规程，督导组同时联系几个单位的，工作怎么做？").doc_id == "demo"

@@ -31,7 +31,7 @@ from .ranges import (is_value_group, period_fit, question_periods, question_valu
 from ..search.run import _top as exhaustive_top
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matches
 from ..analysis.textnorm import fold_width
-from ..analysis.background import specificity
+from ..analysis.background import is_content_word, specificity
 from .coverage import SUBSTRING_FACTOR, group_share, group_weight, groups_present, literal_tokens
 from .trimming import MAX_ANSWER_CHARS, merge_spans, trim_span
 
@@ -51,6 +51,9 @@ TENTATIVE_NAMED_SCORE = 0.1
 # suspicious: then the answer needs this much evidence.
 MIN_EVIDENCE_UNKNOWN = 0.45
 PAIR_FACTOR = 0.9
+# A demonstration text (front matter sample: true: invented units, names and numbers) never
+# outweighs a real document that answers as well; a question naming it is answered from it as usual.
+SAMPLE_FACTOR = 0.8
 ARTICLE_CONTEXT = 0.8
 # A span whose numbers are not in the unit asked for (几天 answered in 元) keeps this share of its
 # answer-type credit.
@@ -186,6 +189,8 @@ class QuestionAnswerer:
                 if _is_local(meta.get("title", ""), question.text):
                     status *= LOCAL_FACTOR
                 status *= authority(meta)
+                if meta.get("sample"):
+                    status *= SAMPLE_FACTOR
             if meta.get("level") == "case":
                 status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
             passages = hit["passages"]
@@ -369,8 +374,11 @@ class QuestionAnswerer:
             question, lambda t: self.searcher.doc_frequency("content", t),
             lambda prefix: (w.decode("utf-8") if isinstance(w, bytes) else w
                             for w in reader.expand_prefix("content", prefix)))
-        # a word the corpus never uses (a number with its unit, 十二年, is not a word of a topic)
-        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t) for t in alt)
+        # something the corpus never mentions (差旅费, 护照, 补助: a content word it has never seen)
+        # makes a weak match suspicious; an unseen turn of speech (最起码, 就行了) or a fragment of
+        # a spoken question (没人来) does not, nor does a number with its unit (十二年)
+        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t)
+                              and is_content_word(t) for t in alt)
                           for alt in group) for group in question.groups if not is_value_group(group))
         idf = self.idf(question)
         candidates = self.passages(question, idf, doc_filter)
