@@ -1,4 +1,4 @@
 """corpus wing."""
-from .reader import atomic_write, content_hash, split_front_matter
+from .reader import Corpus, SourceFile, atomic_write, content_hash, split_front_matter
 
-__all__ = ["atomic_write", "content_hash", "split_front_matter"]
+__all__ = ["Corpus", "SourceFile", "atomic_write", "content_hash", "split_front_matter"]
