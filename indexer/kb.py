@@ -232,10 +232,6 @@ class KnowledgeBase:
     def _index_once(self, rebuild, progress, on_start, verify, expect) -> IndexReport:
         return Reconciler(self.corpus, self.store, self.index_workers).run(rebuild, progress, on_start, verify, expect)
 
-    def ensure_index(self) -> IndexReport | None:
-        """Build or update the index when it is missing, stale or damaged (e.g. at start-up)."""
-        return self.index()
-
     def check(self) -> list[CorpusProblem]:
         """Validate the whole corpus without touching the index."""
         _, problems = self.corpus.load()

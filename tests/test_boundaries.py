@@ -197,7 +197,7 @@ def test_every_wing_has_its_door():
 KNOWN_DEBTS = {
     # the word-table editor (merged after the move): its preview runs a search and an answer, which
     # belongs in kb; to move with the kb split
-    'indexer/office/wordtables.py: 554 lines (at most 400)',
+    'indexer/office/wordtables.py: 550 lines (at most 400)',
     'indexer/office/wordtables.py: function-level import of indexer.analysis.analyzer',
     'indexer/office/wordtables.py: function-level import of indexer.qa.answerer',
     'indexer/office/wordtables.py: function-level import of indexer.qa.question',
@@ -217,7 +217,7 @@ KNOWN_DEBTS = {
     'indexer/cli.py: indexer.office.bulk_import is behind the door of indexer.office',
     'indexer/cli.py: indexer.office.importers is behind the door of indexer.office',
     'indexer/corpus/passages.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
-    'indexer/corpus/reader.py: 507 lines (at most 400)',
+    'indexer/corpus/reader.py: 504 lines (at most 400)',
     'indexer/corpus/reader.py: function-level import of indexer.corpus.wording',
     'indexer/evaluate.py: 459 lines (at most 400)',
     'indexer/evaluate.py: indexer.qa.answerer is behind the door of indexer.qa',
@@ -228,7 +228,7 @@ KNOWN_DEBTS = {
     'indexer/index/parallel.py: indexer.corpus.reader is behind the door of indexer.corpus',
     'indexer/index/store.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
     'indexer/index/store.py: indexer.corpus.reader is behind the door of indexer.corpus',
-    'indexer/kb.py: 543 lines (at most 400)',
+    'indexer/kb.py: 539 lines (at most 400)',
     'indexer/kb.py: function-level import of indexer.analysis.background',
     'indexer/kb.py: function-level import of indexer.office',
     'indexer/kb.py: function-level import of indexer.office.workspace',

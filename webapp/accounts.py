@@ -155,11 +155,6 @@ class LoginThrottle:
                 wait = max(wait, int(rows[limit - 1]["at"] + self.window - now) + 1)
         return wait
 
-    def retry_after(self, name: str, address: str) -> int:
-        """Return seconds until a login may be tried again (0 when allowed)."""
-        with self.db.connect() as conn:
-            return self._wait(conn, name, address, time.time())
-
     def attempt(self, name: str, address: str) -> tuple[int, list[int]]:
         """Count a login attempt as a failure before the password is checked; return (wait, ticket).
 

@@ -60,14 +60,6 @@ def article_token(number: str, unit: str) -> str | None:
     return f"第{value}{unit}"
 
 
-def normalize_article_refs(text: str) -> str:
-    """Rewrite every 第X条-style reference with Arabic numerals."""
-    def repl(match: re.Match) -> str:
-        token = article_token(match.group(1), match.group(2))
-        return token or match.group(0)
-    return ARTICLE_RE.sub(repl, text)
-
-
 # The core of a 文号: [2004]17号 with any bracket style (already folded to [] or ()).
 DOC_NO_CORE_RE = re.compile(r"[\[(]\s*((?:19|20)\d{2})\s*[\])]\s*第?\s*(\d{1,5})\s*号")
 # A whole 文号 with its issuer prefix, for the doc_no metadata field and for query detection.

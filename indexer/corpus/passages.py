@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..models import Block, Passage
-from ..analysis.textnorm import ARTICLE_RE, cn_to_int, fold_width
+from ..analysis.textnorm import cn_to_int, fold_width
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ARTICLE_START_RE = re.compile(r"^\s*(?:\*\*)?第\s*([0-9]{1,4}|[零〇一二两三四五六七八九十百千]{1,7})\s*条")
@@ -169,12 +169,3 @@ def _limit(markdown: str, text: str, kind: str):
     if buf:
         pieces.append(buf)
     return [(p, plain_text(p)) for p in pieces]
-
-
-def article_anchor(reference: str) -> str | None:
-    """Return the anchor of an article reference such as 第三十二条 (``art32``)."""
-    match = ARTICLE_RE.search(fold_width(reference))
-    if not match or match.group(2) != "条":
-        return None
-    value = cn_to_int(match.group(1))
-    return f"art{value}" if value is not None else None

@@ -11,7 +11,7 @@ import os
 import re
 import stat as _stat
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CorpusError
@@ -502,6 +502,3 @@ def atomic_write(path: Path, data: bytes) -> None:
     except OSError:
         pass  # not supported on every platform (Windows)
 
-
-def with_defaults(doc: PolicyDoc, **changes) -> PolicyDoc:
-    return replace(doc, **changes)

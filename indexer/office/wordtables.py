@@ -257,10 +257,6 @@ def _dump(value, flow) -> str:
     return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=flow, width=10 ** 6)
 
 
-def _field_label(spec: TableSpec, name: str) -> str:
-    return next((f.label for f in spec.fields if f.name == name), name)
-
-
 def render_row(spec: TableSpec, values: dict, number: int) -> str:
     """Return the file text of one row from form *values*.
 
