@@ -1,1 +1,4 @@
 """corpus wing."""
+from .yamlread import load_yaml
+
+__all__ = ["load_yaml"]
