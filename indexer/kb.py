@@ -329,21 +329,26 @@ class KnowledgeBase:
         """Return the readable checklists of ``corpus/checklists/`` by id (broken files left out)."""
         return load_checklists(self.corpus.root)[0]
 
+    def checklist(self, checklist_id: str):
+        """Return one checklist; raise UnknownChecklist or BrokenChecklist (see :meth:`review`)."""
+        return open_checklist(self.corpus.root, checklist_id)
+
     def review(self, plan: str | bytes, checklist_id: str, filename: str = "", related: bool = True,
-               limits=None) -> Report:
+               limits=None, markdown: bool | None = None) -> Report:
         """Check a plan against a checklist; return the :class:`~indexer.review.Report`.
 
         :param plan: pasted text, or the bytes of an uploaded file named *filename*
             (.docx/.pdf/.txt/.md, converted by the office importers under *limits*).
+        :param markdown: whether pasted text is Markdown (None: when a line is a # heading).
         :raises UnknownChecklist: naming the checklists there are.
         :raises BrokenChecklist: naming the file, item and field.
         :raises ImportRefused: with the importers' message for an unreadable or hostile file.
         """
-        checklist = open_checklist(self.corpus.root, checklist_id)
+        checklist = self.checklist(checklist_id)
         if isinstance(plan, bytes):
             parsed = plan_from_file(plan, filename, *([limits] if limits else []))
         else:
-            parsed = plan_from_text(plan, filename)
+            parsed = plan_from_text(plan, filename, markdown)
 
         def citation(doc_id, anchor, quote):
             try:

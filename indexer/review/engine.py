@@ -23,8 +23,10 @@ MAX_EVIDENCE = 5
 MAX_RELATED_PARTS = 40     # parts given related passages (a 30-page plan has about 20–40)
 RELATED_PER_PART = 3
 QUERY_WORDS = 6
-# a number in a clause with these is a part or a rate of the whole, not the amount asked about
-_PARTIAL = ("其中", "每")
+# a number in a clause with 其中 is a part of the whole; one right after 按/折合 is a conversion rate
+# (每半天按3学时计算), not the amount asked about
+_PARTIAL = ("其中",)
+_RATE_BEFORE = ("按", "折合", "计为")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:、（(]")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 # words of every plan: they say nothing about which rule is meant
@@ -102,7 +104,7 @@ class Reviewer:
         return Report(plan_name=plan.name, plan_kind=plan.kind, checklist_id=checklist.id,
                       checklist_title=checklist.title, date=today or _dt.date.today().isoformat(),
                       findings=tuple(findings), parts=tuple(parts),
-                      took_ms=(time.perf_counter() - started) * 1000)
+                      took_ms=(time.perf_counter() - started) * 1000, plan_body=plan.body)
 
     # -- the five kinds ---------------------------------------------------------------------
     def _match(self, phrase: str, folded: str) -> list[tuple[int, int]] | None:
@@ -224,11 +226,11 @@ class Reviewer:
                     lacking.append(name)
                 else:
                     each_evidence.append(hit)
-            shown = "、".join(item.each[:3])
+            also = "、".join(f"“{p.replace('+', '……')}”" for p in item.each[1:4])
             if lacking:
-                return (MISSING, f"未见 {'、'.join(lacking)} 部分的{shown}。", each_evidence + evidence,
-                        {"required": required})
-            return OK, f"{required} 各部分都有{shown}。", each_evidence, {"required": required}
+                return (MISSING, f"{'、'.join(lacking)} 部分未见“{item.each[0]}”" + (f"（也查找了{also}）。" if also else "。"),
+                        each_evidence + evidence, {"required": required})
+            return OK, f"{required} 各部分都有“{item.each[0]}”或相应的说法。", each_evidence, {"required": required}
         return OK, f"方案中依次有：{required}。", evidence, {"required": required}
 
     def _section_start(self, words: tuple[str, ...], plan: Plan, folded: list[str]):
@@ -308,12 +310,12 @@ class Reviewer:
 
 
 def _partial(folded: str, position: int) -> bool:
-    """Whether the number at *position* stands in a clause about a part or a rate (其中…, 每…)."""
+    """Whether the number at *position* is a part (其中…) or a conversion rate (按3学时计算)."""
     clause_start = 0
     for match in _CLAUSE_BREAK.finditer(folded, 0, position):
         clause_start = match.end()
     clause = folded[clause_start:position]
-    return any(word in clause for word in _PARTIAL)
+    return any(word in clause for word in _PARTIAL) or clause.rstrip().endswith(_RATE_BEFORE)
 
 
 def citation_of(doc, anchor: str, quote: str = "") -> Citation:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ..office import ImportLimits, convert_bytes, structure_plain_text
-from ..errors import PolicyKBError
+from ..errors import PolicyKBError, QueryError
 
 MAX_PLAN_CHARS = 500_000  # ~250 pages; a plan is 5–30
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -85,14 +85,15 @@ def plan_from_file(data: bytes, filename: str, limits: ImportLimits = ImportLimi
     return split_plan(draft.body, draft.meta.get("title") or stem or "上传的方案", draft.kind)
 
 
-def plan_from_text(text: str, name: str = "") -> Plan:
-    """Split pasted text (plain or Markdown)."""
+def plan_from_text(text: str, name: str = "", markdown: bool | None = None) -> Plan:
+    """Split pasted text: Markdown when *markdown* says so or (None) when a line is a # heading."""
     text = (text or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > MAX_PLAN_CHARS:
         raise PlanTooLong(f"方案约 {len(text) // 10000} 万字，超过上限 {MAX_PLAN_CHARS // 10000} 万字，请分段检查。")
     if not text.strip():
-        raise PolicyKBError("没有收到方案的文字：请上传文件或粘贴方案全文。")
-    markdown = any(_MD_HEADING_RE.match(line) for line in text.splitlines())
+        raise QueryError("没有收到方案的文字：请上传文件或粘贴方案全文。", "text")
+    if markdown is None:
+        markdown = any(_MD_HEADING_RE.match(line) for line in text.splitlines())
     body = text if markdown else structure_plain_text(text, join_wrapped=False)
     return split_plan(body, name, "md" if markdown else "txt")
 
@@ -194,3 +195,19 @@ def _table_rows(rows: list[list[str]]) -> list[str]:
         if cells:
             out.append("；".join(cells) + "。")
     return out
+
+
+def read_plan_bytes(path: str, limits: ImportLimits = ImportLimits()) -> bytes:
+    """Read a plan file from disk (at most the import size limit) with a Chinese message on failure."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limits.max_bytes + 1)
+    except FileNotFoundError:
+        raise PolicyKBError(f"找不到方案文件：{path}。请检查路径（含空格的路径请加引号）。")
+    except IsADirectoryError:
+        raise PolicyKBError(f"{path} 是文件夹，请给出一个方案文件（.docx、.pdf、.txt 或 .md）。")
+    except PermissionError:
+        raise PolicyKBError(f"没有权限读取方案文件：{path}。")
+    except OSError:
+        raise PolicyKBError(f"无法读取方案文件：{path}。")
+    return data  # too large or empty: convert_bytes refuses it with the importers' message

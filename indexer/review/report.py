@@ -120,6 +120,7 @@ class Report:
     findings: tuple[Finding, ...]
     parts: tuple[PartReview, ...] = field(default=())
     took_ms: float = 0.0
+    plan_body: str = field(default="", repr=False)  # the converted text (Markdown), to check it again
 
     @property
     def counts(self) -> dict[str, int]:
