@@ -9,8 +9,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from indexer import (SUPPORTED_SUFFIXES, BrokenChecklist, ImportLimits, ImportRefused, PolicyKBError, QueryError,
-                     UnknownChecklist, report_docx)
+from indexer import SUPPORTED_SUFFIXES, ImportLimits, PolicyKBError, QueryError, UnknownChecklist, report_docx
 
 from .context import get_kb
 from .render import safe_snippet
@@ -63,12 +62,10 @@ def check():
     chosen = request.form.get("checklist", "")
     try:
         report = run_review(request.form, request.files)
-    except (ImportRefused, UnknownChecklist, BrokenChecklist) as exc:
-        return render_template("review.html", **_form_context(error=str(exc), chosen=chosen)), exc.status
-    except PolicyKBError as exc:
+    except PolicyKBError as exc:  # unknown or broken checklist, unreadable file, nothing sent
         if exc.status >= 500:
-            raise
-        return render_template("review.html", **_form_context(error=str(exc), chosen=chosen)), 400
+            raise  # the index is missing or busy: the site's error page says so
+        return render_template("review.html", **_form_context(error=str(exc), chosen=chosen)), exc.status
     return render_template("review.html", **_form_context(report=report, chosen=chosen))
 
 

@@ -15,7 +15,7 @@ from pathlib import PurePath
 from ..office import ImportLimits, convert_bytes, structure_plain_text
 from ..errors import PolicyKBError, QueryError
 
-MAX_PLAN_CHARS = 500_000  # ~250 pages; a plan is 5–30
+MAX_PLAN_CHARS = 150_000  # ~100 pages; a plan is 5–30 (and a form field over 500 KB is refused anyway)
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 # numbered lines that open a part, with the level they usually have in an official document
 _NUMBERED = (
@@ -89,7 +89,7 @@ def plan_from_text(text: str, name: str = "", markdown: bool | None = None) -> P
     """Split pasted text: Markdown when *markdown* says so or (None) when a line is a # heading."""
     text = (text or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > MAX_PLAN_CHARS:
-        raise PlanTooLong(f"方案约 {len(text) // 10000} 万字，超过上限 {MAX_PLAN_CHARS // 10000} 万字，请分段检查。")
+        raise PlanTooLong(f"方案有 {len(text)} 字，超过上限 {MAX_PLAN_CHARS} 字，请分段检查。")
     if not text.strip():
         raise QueryError("没有收到方案的文字：请上传文件或粘贴方案全文。", "text")
     if markdown is None:
@@ -101,7 +101,7 @@ def plan_from_text(text: str, name: str = "", markdown: bool | None = None) -> P
 def split_plan(body: str, name: str = "", kind: str = "md") -> Plan:
     """Split a Markdown *body* into parts and sentences."""
     if len(body) > MAX_PLAN_CHARS:
-        raise PlanTooLong(f"方案约 {len(body) // 10000} 万字，超过上限 {MAX_PLAN_CHARS // 10000} 万字，请分段检查。")
+        raise PlanTooLong(f"方案有 {len(body)} 字，超过上限 {MAX_PLAN_CHARS} 字，请分段检查。")
     title = ""
     parts: list[Part] = []
     path: list[tuple[int, str]] = []
