@@ -98,17 +98,18 @@ def as_pdf(lines, pages: int = 1) -> bytes | None:
 
 
 def long_plan(pages: int = 30) -> str:
-    """A plan of about *pages* pages (~1,000 characters each): many units' arrangements, then the rest."""
+    """A plan of about *pages* pages (~1,000 characters each): each branch's arrangements, then the rest."""
     lines = plan()
     body = [lines[0]]
     for n in range(1, pages + 1):
         body.append((2, f"{_cn(n)}、第{n}党支部的安排"))
-        body.append((3, f"（一）第{n}党支部学习动员"))
-        body += [(0, f"第{n}党支部组织党员集中学习培训，学习培训时间不少于40学时，学习党章和有关文件，"
-                     f"结合本支部第{n}车间的生产实际开展专题讨论，每名党员撰写心得体会。")] * 4
-        body.append((3, f"（二）第{n}党支部分析评议和整改"))
+        body.append((3, f"（一）第{n}党支部的学习"))
+        body += [(0, f"第{n}党支部组织党员集中学习培训，学习党章和中央、省委、集团的有关文件，结合本支部"
+                     f"第{n}车间的生产实际开展专题讨论，每名党员撰写心得体会，支部书记带头讲党课，"
+                     f"党员学习笔记由支部逐一检查并登记。")] * 5
+        body.append((3, f"（二）第{n}党支部的查摆和整改"))
         body += [(0, f"第{n}党支部广泛征求群众意见，召开专题组织生活会，开展民主评议党员，"
-                     f"制定整改措施，落实整改责任，解决职工反映强烈的突出问题。")] * 4
+                     f"制定整改措施，落实整改责任，解决职工反映强烈的突出问题，整改情况在车间公示。")] * 5
     return as_text(body + lines[1:])
 
 

@@ -170,7 +170,7 @@ class Reviewer:
                 shown += f"（约 {format_value(round(value, 1))} {item.unit}）"
             evidence = self._evidence(plan, n, near + [(quantity.start, quantity.end)], shown)
             (good if ok(value) else bad).append(evidence)
-        found = tuple(e.found for e in bad + good)
+        found = tuple(dict.fromkeys(e.found for e in bad + good))  # each value once
         extra = {"required": required, "found": found}
         if bad:
             return FAIL, f"方案写的是 {bad[0].found}，要求{required}。", bad + good, extra

@@ -62,7 +62,7 @@ def report_docx(report: Report, site_url: str = "") -> bytes:
         cite.add_run(finding.citation.label)
         quote = finding.citation.quote or finding.citation.text
         if quote:
-            cite.add_run(f"：“{quote}”")
+            cite.add_run("：“" + quote.replace("“", "‘").replace("”", "’") + "”")
         link = (site_url.rstrip("/") if site_url else "") + finding.citation.url
         cite.add_run(f"（{link}）").font.size = Pt(9)
 
