@@ -1,4 +1,4 @@
-"""The architecture as rules: six wings, one door each, imports that run one way.
+"""The architecture as rules: seven wings, one door each, imports that run one way.
 
 Read from the source with ``ast`` (nothing is imported), so a rule broken anywhere in ``indexer/`` or
 ``webapp/`` fails here with the file and line.  docs/architecture.md explains the rules.
