@@ -25,7 +25,7 @@ _LAZY = {
     "ImportLimits": "office.importers", "ImportRefused": "office.importers",
     "SUPPORTED_SUFFIXES": "office.importers", "convert_bytes": "office.importers",
     "ResultCache": "index.resultcache",
-    "MAX_QUERY_CHARS": "search.query",
+    "MAX_QUERY_CHARS": "search.query", "parse_query": "search.query",
     "TYPE_LABELS": "qa.question",
     "TABLES": "office.wordtables", "TableConflict": "office.wordtables", "TableError": "office.wordtables",
     "UnknownTable": "office.wordtables", "WordTables": "office.wordtables",
