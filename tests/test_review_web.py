@@ -176,3 +176,11 @@ def test_nothing_uploaded_is_stored(sample_kb, tmp_path):
     post_review(client, file=(io.BytesIO(as_docx(plan())), "方案.docx"))
     after = sorted((p.relative_to(tmp_path), p.stat().st_size) for p in instance.rglob("*") if p.is_file())
     assert after == before and sorted(str(p) for p in sample_kb.corpus.root.rglob("*")) == corpus_before
+
+
+def test_a_corpus_without_checklists_says_so(tiny_kb, tmp_path):
+    client = create_app({"KB": tiny_kb, "INSTANCE_PATH": str(tmp_path / "var")}).test_client()
+    page = client.get("/review")
+    assert page.status_code == 200 and "还没有可用的检查清单" in page.get_data(as_text=True)
+    api = client.post("/api/review", data={"checklist": "shishi-fangan", "text": "方案"})
+    assert api.status_code == 400 and "可用的清单：（没有，请在 corpus/checklists/ 中添加）" in api.get_json()["error"]
