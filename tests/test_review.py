@@ -80,6 +80,17 @@ def test_stages_out_of_order_are_a_failure(sample_kb):
     assert item.status == "不符" and "分析评议、学习动员、整改提高" in item.detail
 
 
+def test_a_unit_item_named_like_a_stage_does_not_open_the_stage(sample_kb):
+    """A deeper heading 1．学习动员大会的准备 under 二、 comes first; the stage is the （一） heading."""
+    lines = plan()
+    at = lines.index((2, "三、方法步骤和日程安排"))
+    lines[at:at] = [(0, "1．学习动员大会的准备"), (0, "各支部提前通知党员，准备会场。")]
+    report = sample_kb.review(as_text(lines), "shishi-fangan")
+    assert statuses(report) == ALL_OK
+    item = finding(report, "jieduan-xiaojie")
+    assert item.evidence[0].part_label.endswith("（一）学习动员阶段（7月下旬至8月下旬）")
+
+
 # -- the three file types -----------------------------------------------------------------------
 def test_docx_with_headings_and_a_table(sample_kb):
     """The hours stand only in a table: its column 学时 gives the bare number its unit."""

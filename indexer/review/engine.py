@@ -234,14 +234,25 @@ class Reviewer:
         return OK, f"方案中依次有：{required}。", evidence, {"required": required}
 
     def _section_start(self, words: tuple[str, ...], plan: Plan, folded: list[str]):
-        """Return (sentence number, spans) where a section opens: a heading, else a sentence beginning with it."""
-        for headings_only in (True, False):
-            for n, text in enumerate(folded):
-                if plan.sentences[n].heading != headings_only:
-                    continue
-                spans = [s for word in words for s in (self._match(word, text) or [])]
-                if spans and (headings_only or min(s for s, _ in spans) <= 12):
-                    return n, spans
+        """Return (sentence number, spans) where a section opens.
+
+        The shallowest heading naming it (a plan's stage headings sit above the units' own
+        学习动员 items), the first of those; without such a heading, a sentence beginning with it.
+        """
+        best = None
+        for n, text in enumerate(folded):
+            if not plan.sentences[n].heading:
+                continue
+            spans = [s for word in words for s in (self._match(word, text) or [])]
+            level = plan.parts[plan.sentences[n].part].level
+            if spans and (best is None or level < best[0]):
+                best = (level, n, spans)
+        if best:
+            return best[1], best[2]
+        for n, text in enumerate(folded):
+            spans = [s for word in words for s in (self._match(word, text) or [])]
+            if spans and not plan.sentences[n].heading and min(s for s, _ in spans) <= 12:
+                return n, spans
         return None
 
     @staticmethod
