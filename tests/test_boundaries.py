@@ -198,7 +198,7 @@ def test_every_wing_has_its_door():
 KNOWN_DEBTS = {
     # the word-table editor (merged after the move): its preview runs a search and an answer, which
     # belongs in kb; to move with the kb split
-    'indexer/office/wordtables.py: 539 lines (at most 400)',
+    'indexer/office/wordtables.py: 554 lines (at most 400)',
     'indexer/office/wordtables.py: function-level import of indexer.analysis.analyzer',
     'indexer/office/wordtables.py: function-level import of indexer.qa.answerer',
     'indexer/office/wordtables.py: function-level import of indexer.qa.question',
@@ -229,7 +229,7 @@ KNOWN_DEBTS = {
     'indexer/index/parallel.py: indexer.corpus.reader is behind the door of indexer.corpus',
     'indexer/index/store.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
     'indexer/index/store.py: indexer.corpus.reader is behind the door of indexer.corpus',
-    'indexer/kb.py: 661 lines (at most 400)',
+    'indexer/kb.py: 580 lines (at most 400)',
     'indexer/kb.py: function-level import of indexer.analysis.background',
     'indexer/kb.py: function-level import of indexer.office',
     'indexer/kb.py: function-level import of indexer.office.workspace',
@@ -241,7 +241,6 @@ KNOWN_DEBTS = {
     'indexer/kb.py: indexer.analysis.background is behind the door of indexer.analysis',
     'indexer/kb.py: indexer.corpus.reader is behind the door of indexer.corpus',
     'indexer/kb.py: indexer.corpus.wording is behind the door of indexer.corpus',
-    'indexer/kb.py: indexer.index.filestate is behind the door of indexer.index',
     'indexer/kb.py: indexer.index.parallel is behind the door of indexer.index',
     'indexer/kb.py: indexer.index.resultcache is behind the door of indexer.index',
     'indexer/kb.py: indexer.index.store is behind the door of indexer.index',
@@ -265,7 +264,7 @@ KNOWN_DEBTS = {
     'indexer/office/importers/worker.py: function-level import of indexer.office.importers.errors',
     'indexer/office/importers/worker.py: function-level import of indexer.office.importers.pdf',
     'indexer/office/importers/worker.py: function-level import of indexer.office.importers.text',
-    'indexer/office/workspace.py: 542 lines (at most 400)',
+    'indexer/office/workspace.py: 547 lines (at most 400)',
     'indexer/office/workspace.py: imports private _clean, _lenient from indexer.office.form',
     'indexer/office/workspace.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
     'indexer/office/workspace.py: indexer.corpus.reader is behind the door of indexer.corpus',

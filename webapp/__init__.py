@@ -16,7 +16,7 @@ SETTINGS = (
     ("INDEX_DIR", os.path.join("var", "index"), "索引目录（环境变量 POLICYKB_INDEX）"),
     ("SECRET_KEY", None, "会话密钥（环境变量 POLICYKB_SECRET_KEY；缺省时生成并保存在实例目录）"),
     ("PER_PAGE", 10, "每页结果数"),
-    ("MAX_CONTENT_LENGTH", None, "请求体上限（字节）；缺省为上传上限 UPLOAD_MAX_MB 加 1 MB"),
+    ("MAX_CONTENT_LENGTH", None, "请求体上限（字节）；缺省为 UPLOAD_MAX_MB 与 UPLOAD_MAX_TOTAL_MB 中较大者加 1 MB"),
 )
 
 

@@ -19,6 +19,8 @@ MB = 1024 * 1024
 OFFICE_SETTINGS = (
     ("READ_REQUIRES_LOGIN", "POLICYKB_READ_REQUIRES_LOGIN", False, "阅读和检索也需要登录"),
     ("UPLOAD_MAX_MB", "POLICYKB_UPLOAD_MAX_MB", 20, "上传文件大小上限（MB）"),
+    ("UPLOAD_MAX_FILES", "POLICYKB_UPLOAD_MAX_FILES", 20, "一次最多上传的文件个数"),
+    ("UPLOAD_MAX_TOTAL_MB", "POLICYKB_UPLOAD_MAX_TOTAL_MB", 50, "一次上传的文件合计大小上限（MB）"),
     ("SESSION_HOURS", "POLICYKB_SESSION_HOURS", 12, "登录有效时长（小时）"),
     ("LOGIN_MAX_FAILURES", None, 5, "同一用户名在锁定时间内允许的失败次数"),
     ("LOGIN_MAX_FAILURES_PER_ADDRESS", None, 20, "同一地址在锁定时间内允许的失败次数"),
@@ -52,9 +54,9 @@ def configure(app: Flask) -> None:
             continue
         raw = os.environ.get(env) if env else None
         app.config[name] = _env_value(raw, default) if raw not in (None, "") else default
-    upload = int(app.config["UPLOAD_MAX_MB"]) * MB
+    upload = max(int(app.config["UPLOAD_MAX_MB"]), int(app.config["UPLOAD_MAX_TOTAL_MB"])) * MB
     if not app.config.get("MAX_CONTENT_LENGTH"):
-        # a multipart body carries the file plus the form fields: allow 1 MB for those
+        # a multipart body carries the files plus the form fields: allow 1 MB for those
         app.config["MAX_CONTENT_LENGTH"] = upload + MB
 
 

@@ -1,1 +1,4 @@
 """index wing."""
+from .reconcile import Reconciler
+
+__all__ = ["Reconciler"]

@@ -8,7 +8,7 @@
    repeats, such as the subject of an encyclopaedia article, says little about which sentence
    answers), character-bigram overlap, what it says beyond the question words, and whether it
    holds something that looks like an answer of the question's type not already in the question.
-4. Trim the winner to 120 characters clause by clause around the answering part, and mark it.
+4. Trim the winner to 160 characters clause by clause around the answering part, and mark it.
 When the best evidence is weak the answer set is empty and the caller shows search hits instead.
 """
 from __future__ import annotations
