@@ -31,12 +31,14 @@ _LAZY = {
     "UnknownTable": "office.wordtables", "WordTables": "office.wordtables",
     "preview_table_change": "office.wordtables", "table_spec": "office.wordtables",
     "atomic_write": "corpus.reader",
+    "UnknownChecklist": "review", "BrokenChecklist": "review", "REVIEW_STATUSES": "review",
+    "MAX_PLAN_CHARS": "review", "report_docx": "review",
     "BatchInterrupted": "office.uploads", "BatchInvalid": "office.uploads", "REVIEW_FIELDS": "office.uploads",
     "UploadBatches": "office.uploads", "convert_uploads": "office.uploads",
     "review_meta": "office.uploads", "save_batch": "office.uploads",
 }
 _RENAMED = {"STORE_LOCK_TIMEOUT": "LOCK_TIMEOUT", "command_line": "cli", "preview_table_change": "preview",
-            "table_spec": "spec_of"}  # indexer.cli is the module
+            "table_spec": "spec_of", "REVIEW_STATUSES": "STATUSES"}  # indexer.cli is the module
 
 
 def __getattr__(name: str):

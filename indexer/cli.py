@@ -14,6 +14,7 @@ from .clichinese import ChineseGroup
 from .errors import PolicyKBError
 from .kb import KnowledgeBase
 from .models import LEVELS
+from .review import format_text, read_plan_bytes
 
 
 CLI_LOCK_TIMEOUT = 300.0  # seconds a command waits for another process's index lock
@@ -222,6 +223,32 @@ def check_command(corpus_dir, index_dir, quiet):
     count = len(kb.corpus.files())
     click.echo(f"检查了 {count} 个文件：{len(errors)} 个错误，{len(problems) - len(errors)} 条警告。")
     if errors:
+        sys.exit(1)
+
+
+@cli.command("review")
+@kb_options
+@click.argument("plan_file", metavar="FILE")
+@click.option("--checklist", "checklist_id", required=True, metavar="ID",
+              help="检查清单的 id：corpus/checklists/ 中的文件名（不含 .yml），如 shishi-fangan。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（status 为 符合/不符/未见）。")
+def review_command(corpus_dir, index_dir, plan_file, checklist_id, as_json):
+    """对照检查清单逐项检查方案（.docx/.pdf/.txt/.md）；有“不符”或“未见”的项时以状态 1 退出。"""
+    kb = open_kb(corpus_dir, index_dir)
+    try:
+        kb.checklist(checklist_id)  # an unknown or broken checklist is refused before any work
+        data = read_plan_bytes(plan_file)
+        if not kb.store.is_usable():
+            click.echo("正在建立索引……", err=True)
+            run_index(kb, rebuild=False)
+        report = kb.review(data, checklist_id, filename=os.path.basename(plan_file))
+    except PolicyKBError as exc:
+        raise CLIError(str(exc))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_text(report, ("\x1b[1;33m", "\x1b[0m") if sys.stdout.isatty() else ("【", "】")))
+    if not report.passed:
         sys.exit(1)
 
 

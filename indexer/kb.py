@@ -23,6 +23,8 @@ from .search.run import QueryCompiler, run_search
 from .index.store import IndexChanged, IndexStore
 from .index.storedmeta import stored_metas
 from .corpus.wording import merged_wording
+from .review import (Knowledge, Report, Reviewer, checklist_problems, citation_of, load_checklists, open_checklist,
+                     plan_from_file, plan_from_text)
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = os.path.join("var", "index")
@@ -233,9 +235,44 @@ class KnowledgeBase:
         return Reconciler(self.corpus, self.store, self.index_workers).run(rebuild, progress, on_start, verify, expect)
 
     def check(self) -> list[CorpusProblem]:
-        """Validate the whole corpus without touching the index."""
-        _, problems = self.corpus.load()
-        return problems
+        """Validate the whole corpus, checklists included, without touching the index."""
+        docs, problems = self.corpus.load()
+        return problems + checklist_problems(self.corpus.root, docs)
+
+    # -- reviewing a plan against a checklist (logic in review/) -------------------------------
+    def checklists(self) -> dict:
+        """Return the readable checklists of ``corpus/checklists/`` by id (broken files left out)."""
+        return load_checklists(self.corpus.root)[0]
+
+    def checklist(self, checklist_id: str):
+        """Return one checklist; raise UnknownChecklist or BrokenChecklist (see :meth:`review`)."""
+        return open_checklist(self.corpus.root, checklist_id)
+
+    def review(self, plan: str | bytes, checklist_id: str, filename: str = "", related: bool = True,
+               limits=None, markdown: bool | None = None) -> Report:
+        """Check a plan against a checklist; return the :class:`~indexer.review.Report`.
+
+        :param plan: pasted text, or the bytes of an uploaded file named *filename*
+            (.docx/.pdf/.txt/.md, converted by the office importers under *limits*).
+        :param markdown: whether pasted text is Markdown (None: when a line is a # heading).
+        :raises UnknownChecklist: naming the checklists there are.
+        :raises BrokenChecklist: naming the file, item and field.
+        :raises ImportRefused: with the importers' message for an unreadable or hostile file.
+        """
+        checklist = self.checklist(checklist_id)
+        if isinstance(plan, bytes):
+            parsed = plan_from_file(plan, filename, *([limits] if limits else []))
+        else:
+            parsed = plan_from_text(plan, filename, markdown)
+
+        def citation(doc_id, anchor, quote):
+            try:
+                return citation_of(self.get_document(doc_id), anchor, quote)
+            except DocumentNotFound:
+                return citation_of(None, anchor, quote)
+        knowledge = Knowledge(self.aliases(), citation, self.analyzer.terms,
+                              lambda query: self.search(query, per_page=3, facets=False).hits)
+        return Reviewer(knowledge).review(parsed, checklist, related=related)
 
     # -- reading -----------------------------------------------------------------------------
     def searcher(self):

@@ -44,3 +44,12 @@ def test_query_lists_are_large_enough():
     assert len(bench.QUERIES) >= 30 and len(bench.QUESTIONS) >= 30
     assert any("第三十二条" in q for q in bench.QUERIES) and any("第32条" in q for q in bench.QUERIES)
     assert any("〔" in q for q in bench.QUERIES) and any("年份:" in q for q in bench.QUERIES)
+
+
+def test_review_bench_runs_on_a_short_plan():
+    spec = importlib.util.spec_from_file_location("bench_review", ROOT / "bench" / "review.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = module.run(str(SAMPLE_CORPUS), pages=2, runs=1)
+    assert result["items"] == 12 and result["summary"] == "12 项中 12 项符合、0 项不符、0 项未见"
+    assert result["parts"] > 2 and len(result["text_runs_s"]) == len(result["docx_runs_s"]) == 1

@@ -53,7 +53,7 @@ USAGE_ERRORS = [
                                        "错误：没有这个选项：--frobnicate。可用 policykb search --help 查看用法。"]),
     (["search", "--jsn", "x"], ["没有这个选项：--jsn。您要找的是不是 --json？"]),
     (["--corpus", "x", "search"], ["没有这个选项：--corpus。", "请写在命令名之后"]),
-    (["nosuchcommand"], ["没有这个命令：nosuchcommand。", "可用的命令：ask、check、eval、import、index、search"]),
+    (["nosuchcommand"], ["没有这个命令：nosuchcommand。", "可用的命令：ask、check、eval、import、index、review、search"]),
     (["serch", "x"], ["没有这个命令：serch。您要找的是不是 search"]),
     (["search", "x", "--page", "abc"], ["--page 的取值“abc”不是整数。"]),
     (["search", "x", "--sort", "foo"], ["--sort 的取值“foo”不在可选范围内，可选：relevance、date。"]),

@@ -238,12 +238,33 @@ CASES = {
     "feedback.submit": Case(_feedback, signed_in=False),
 }
 
-ROUTES = post_routes()
+# POST routes that take no token on purpose: each only reads what is sent and answers, storing and
+# changing nothing (test_token_free_routes_change_nothing holds them to it), and scripts call them
+# without a session.  A cross-site page cannot read the answer (no CORS headers).
+TOKEN_FREE = {"api.review"}
+
+ROUTES = [r for r in post_routes() if r[1] not in TOKEN_FREE]
 
 
 def test_the_url_map_has_the_known_forms():
     # guards the enumeration itself: a broken post_routes() would make the test below vacuous
-    assert {endpoint for _, endpoint, _ in ROUTES} >= set(CASES)
+    assert {endpoint for _, endpoint, _ in ROUTES} >= set(CASES) | {"review.check", "review.download"}
+    assert {endpoint for _, endpoint, _ in post_routes()} >= TOKEN_FREE
+
+
+def test_token_free_routes_change_nothing(site):
+    checklist = site.kb.corpus.root / "checklists" / "t.yml"
+    checklist.parent.mkdir()
+    checklist.write_text("title: 测试\nitems:\n  - id: xueshi\n    requirement: 不少于40学时。\n"
+                         "    source: {doc: rule-a, anchor: p1}\n    kind: at_least\n    near: [学习培训]\n"
+                         "    value: 40\n    unit: 学时\n", encoding="utf-8")
+    client = site.client()
+    before = snapshot(site)
+    response = client.post("/api/review", data={"checklist": "t", "file": (io.BytesIO(
+        "学习培训不少于30学时。\n".encode()), "方案.txt")}, content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["findings"][0]["status"] == "不符"
+    assert snapshot(site) == before
 
 
 @pytest.mark.parametrize("rule, endpoint, arguments", ROUTES, ids=[r[0] for r in ROUTES])

@@ -5,9 +5,11 @@ from flask import Blueprint, current_app, jsonify, request
 
 from indexer import QueryError
 
+from .auth import csrf
 from .context import get_kb
 from .documents import document_context
 from .params import SearchState
+from .review import run_review
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -83,3 +85,11 @@ def facets():
     page = get_kb().search(state.q, per_page=1, **state.search_options())
     data = page.to_dict()
     return jsonify(query=data["query"], total=data["total"], facets=data["facets"])
+
+
+@bp.post("/review")
+@csrf.exempt  # reads the plan and answers; stores and changes nothing (tests/test_csrf.py checks both)
+def review():
+    """Check a plan (multipart ``file``, or ``text``) against ``checklist``; the report as JSON."""
+    report = run_review(request.form, request.files)
+    return jsonify(report.to_dict())

@@ -20,6 +20,7 @@ NAV = [
     ("browse.cases", "典型案例"),
     ("browse.glossary", "术语"),
     ("browse.reading_lists", "学习路径"),
+    ("review.page", "方案检查"),
 ]
 
 

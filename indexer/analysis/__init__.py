@@ -1,4 +1,7 @@
 """analysis wing."""
+from .textnorm import cn_to_int, fold_width
+
+__all__ = ["cn_to_int", "fold_width"]
 
 # Indexes built before the wings (issue 12) pickled indexer.analysis.WhooshChineseAnalyzer.
 _LEGACY = {"WhooshChineseAnalyzer": "analyzer"}

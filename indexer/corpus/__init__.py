@@ -1,4 +1,5 @@
 """corpus wing."""
 from .reader import Corpus, SourceFile, atomic_write, content_hash, split_front_matter
+from .yamlread import load_yaml
 
-__all__ = ["Corpus", "SourceFile", "atomic_write", "content_hash", "split_front_matter"]
+__all__ = ["Corpus", "SourceFile", "atomic_write", "content_hash", "split_front_matter", "load_yaml"]

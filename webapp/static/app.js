@@ -169,7 +169,16 @@
     }
   }
 
+  /* ---- print buttons (the review report) ---- */
+  function setupPrint() {
+    var buttons = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function () { window.print(); });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupPrint();
     var boxes = document.querySelectorAll(".searchbox");
     for (var i = 0; i < boxes.length; i++) setupSuggest(boxes[i]);
     setupCopy();
