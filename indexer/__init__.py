@@ -4,9 +4,9 @@ Only this package imports whoosh or jieba; callers get plain frozen dataclasses.
 """
 from .errors import (CorpusError, DocumentNotFound, IndexBusy, IndexMissing, PolicyKBError,
                      QueryError)
-from .models import LEVELS, Hit, IndexReport, PolicyDoc, SearchPage
+from .models import FACET_BY_NAME, FACETS, LEVELS, Hit, IndexReport, PolicyDoc, SearchPage
 
-__all__ = ["KnowledgeBase", "PolicyDoc", "Hit", "SearchPage", "IndexReport", "LEVELS",
+__all__ = ["KnowledgeBase", "PolicyDoc", "Hit", "SearchPage", "IndexReport", "LEVELS", "FACETS", "FACET_BY_NAME",
            "PolicyKBError", "CorpusError", "QueryError", "IndexMissing", "IndexBusy",
            "DocumentNotFound"]
 

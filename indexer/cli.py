@@ -12,6 +12,7 @@ import click
 
 from .errors import PolicyKBError
 from .kb import KnowledgeBase
+from .models import FACETS
 
 
 CLI_LOCK_TIMEOUT = 300.0  # seconds a command waits for another process's index lock
@@ -33,6 +34,17 @@ def kb_options(func):
                         show_default=True, help="索引目录（可随时删除后重建）。")(func)
     func = click.option("--corpus", "corpus_dir", envvar="POLICYKB_CORPUS", default="corpus",
                         show_default=True, help="语料目录（文档的唯一来源）。")(func)
+    return func
+
+
+def facet_options(func):
+    """Add one option per facet (``models.FACETS``): ``--level``, ``--type``, ``--tag``…"""
+    for facet in reversed(FACETS):
+        if facet.range_field:
+            func = click.option(f"--{facet.param}", facet.name, help=f"{facet.label}：{facet.hint}。")(func)
+        else:
+            hint = f"{facet.label}：{facet.hint}" if facet.hint else facet.label
+            func = click.option(f"--{facet.param}", facet.name, multiple=True, help=f"{hint}（可多次指定）。")(func)
     return func
 
 
@@ -138,21 +150,16 @@ def index_command(corpus_dir, index_dir, rebuild, verify, quiet):
 @cli.command("search")
 @kb_options
 @click.argument("query", nargs=-1)
-@click.option("--level", multiple=True, help="级别：中央/省级/市级/集团/典型案例（可多次指定）。")
-@click.option("--type", "doc_type", multiple=True, help="文种，如 意见、通知、典型案例。")
-@click.option("--issuer", multiple=True, help="发文机关。")
-@click.option("--year", help="年份或范围，如 2005 或 2005-2006。")
-@click.option("--status", multiple=True, help="状态：现行有效/已废止/已被替代。")
+@facet_options
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", help="排序。")
 @click.option("--page", default=1, show_default=True, help="页码。")
 @click.option("--limit", default=10, show_default=True, help="每页条数。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
-def search_command(corpus_dir, index_dir, query, level, doc_type, issuer, year, status, sort, page,
-                   limit, as_json):
+def search_command(corpus_dir, index_dir, query, sort, page, limit, as_json, **filters):
     """检索文档。不带 QUERY 时进入交互模式。"""
     kb = open_kb(corpus_dir, index_dir)
-    options = dict(level=list(level), doc_type=list(doc_type), issuer=list(issuer), year=year,
-                   status=list(status), sort=sort, page=page, per_page=limit)
+    options = dict({name: list(v) if isinstance(v, tuple) else v for name, v in filters.items()},
+                   sort=sort, page=page, per_page=limit)
     try:
         if not kb.store.is_usable():
             click.echo("正在建立索引……", err=True)

@@ -16,7 +16,7 @@ from .search.catalog import Catalog, Suggestion, term_anchor
 from .corpus.reader import Corpus, SourceFile, derived_id
 from .index.filestate import signature
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
-from .models import CorpusProblem, IndexReport, PolicyDoc, SearchPage
+from .models import FACET_BY_NAME, CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .search.query import Filters, parse_query
 from .index.resultcache import ResultCache
 from .search.run import QueryCompiler, run_search
@@ -367,31 +367,29 @@ class KnowledgeBase:
         self.search("", per_page=1)
         self.close()
 
-    def search(self, query: str = "", *, level=None, doc_type=None, issuer=None, status=None,
-               tag=None, year=None, year_from=None, year_to=None, sort: str = "relevance",
-               page: int = 1, per_page: int = 10, facets: bool = True) -> SearchPage:
-        """Search documents; filters accept one value or a list of alternatives.
+    def search(self, query: str = "", *, year_from=None, year_to=None, sort: str = "relevance",
+               page: int = 1, per_page: int = 10, facets: bool = True, **filters) -> SearchPage:
+        """Search documents; a filter per facet (``level=``, ``doc_type=``, ``tags=``, ``year=``… the
+        names of ``models.FACETS``) takes one value or a list of alternatives.
 
         :raises QueryError: for invalid parameters (with a Chinese message naming them).
         """
         started = time.perf_counter()
-        key = ("search", query, _frozen(level), _frozen(doc_type), _frozen(issuer), _frozen(status),
-               _frozen(tag), str(year or ""), str(year_from or ""), str(year_to or ""), sort, str(page),
-               str(per_page), bool(facets))
+        unknown = sorted(set(filters) - set(FACET_BY_NAME))
+        if unknown:
+            raise TypeError(f"search() got an unexpected keyword argument {unknown[0]!r}")
+        key = ("search", query, tuple((name, _frozen(filters.get(name))) for name in FACET_BY_NAME),
+               str(year_from or ""), str(year_to or ""), sort, str(page), str(per_page), bool(facets))
         result = self._results.get_or_compute(self._result_generation(), key, lambda: self._search(
-            query, level=level, doc_type=doc_type, issuer=issuer, status=status, tag=tag, year=year,
-            year_from=year_from, year_to=year_to, sort=sort, page=page, per_page=per_page, facets=facets))
+            query, filters, year_from=year_from, year_to=year_to, sort=sort, page=page, per_page=per_page,
+            facets=facets))
         return replace(result, took_ms=(time.perf_counter() - started) * 1000, facets=dict(result.facets))
 
-    def _search(self, query, *, level, doc_type, issuer, status, tag, year, year_from, year_to, sort,
-                page, per_page, facets) -> SearchPage:
+    def _search(self, query, chosen: dict, *, year_from, year_to, sort, page, per_page, facets) -> SearchPage:
         filters = Filters()
-        for name, values in (("level", level), ("doc_type", doc_type), ("issuer", issuer),
-                             ("status", status), ("tag", tag)):
-            for value in ([values] if isinstance(values, str) else (values or [])):
-                filters.add(name, value)
-        if year:
-            filters.set_years(str(year))
+        for name, values in chosen.items():
+            for value in ([values] if isinstance(values, (str, int)) else (values or [])):
+                filters.add(name, str(value))
         if year_from or year_to:
             filters.year_from = _int_param(year_from, "year_from", 1900, 2100) if year_from else None
             filters.year_to = _int_param(year_to, "year_to", 1900, 2100) if year_to else None
@@ -592,7 +590,7 @@ class KnowledgeBase:
         if not answers:
             query = analyzed.core or text
             try:
-                fallback = self.search(query[:200], level=list(filters.level), per_page=5, facets=False).hits
+                fallback = self.search(query[:200], level=filters.values["level"], per_page=5, facets=False).hits
             except QueryError:  # nothing searchable in the question: no hits rather than the whole library
                 fallback = ()
         return AnswerSet(question=text, type=analyzed.qtype, answers=tuple(answers),
@@ -606,8 +604,8 @@ class KnowledgeBase:
 
 def _frozen(values) -> tuple:
     """Return a hashable form of a filter argument (one value or a list of alternatives)."""
-    if values is None or isinstance(values, str):
-        return (values or "",)
+    if values is None or isinstance(values, (str, int)):
+        return (str(values or ""),)
     return tuple(str(v) for v in values)
 
 
