@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import unicodedata
-from html import unescape
 
 import click
 
 from .errors import PolicyKBError
 from .kb import KnowledgeBase
 from .models import FACETS
+from .search import PLAIN, TERMINAL
 
 
 CLI_LOCK_TIMEOUT = 300.0  # seconds a command waits for another process's index lock
@@ -52,13 +51,9 @@ def open_kb(corpus_dir: str, index_dir: str) -> KnowledgeBase:
     return KnowledgeBase(corpus_dir, index_dir)
 
 
-def mark_for_terminal(snippet_html: str) -> str:
-    """Turn an HTML snippet into terminal text: bold on a terminal, 【】 when piped."""
-    if sys.stdout.isatty():
-        text = snippet_html.replace("<mark>", "\x1b[1;33m").replace("</mark>", "\x1b[0m")
-    else:
-        text = snippet_html.replace("<mark>", "【").replace("</mark>", "】")
-    return unescape(re.sub(r"<[^>]+>", "", text) if "<" in text.replace("\x1b", "") else text)
+def for_terminal(marked) -> str:
+    """Write a snippet or an answer (a ``Marked``) with its marks bold on a terminal, 【】 when piped."""
+    return marked.format(TERMINAL if sys.stdout.isatty() else PLAIN)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -188,7 +183,7 @@ def print_page(result) -> None:
         click.echo(f"   {meta}")
         if hit.section:
             click.echo(f"   位置：{hit.section}")
-        click.echo(f"   {mark_for_terminal(hit.snippet)}")
+        click.echo(f"   {for_terminal(hit.marked)}")
         click.echo(f"   id：{hit.id}" + (f"#{hit.passage}" if hit.passage else ""))
     if not result.hits:
         click.echo("没有找到结果。可以试试：减少检索词、换用全称或简称、去掉筛选条件。")
@@ -310,13 +305,13 @@ def print_answers(result) -> None:
         if result.fallback_hits:
             for n, hit in enumerate(result.fallback_hits, 1):
                 click.echo(f"{n}. [{hit.level_label}] {hit.title}" + (f" · {hit.section}" if hit.section else ""))
-                click.echo(f"   {mark_for_terminal(hit.snippet)}")
+                click.echo(f"   {for_terminal(hit.marked)}")
         else:
             click.echo("没有相关文档。可以换个说法，或使用 policykb search 检索关键词。")
         return
     for n, answer in enumerate(result.answers, 1):
         click.echo()
-        click.secho(f"{n}. {mark_for_terminal(answer.html)}", bold=n == 1)
+        click.secho(f"{n}. {for_terminal(answer.marked)}", bold=n == 1)
         meta = " · ".join(x for x in (f"[{answer.level_label}] {answer.title}", answer.issuer, answer.doc_no,
                                        answer.date) if x)
         click.echo(f"   出处：{meta}")

@@ -218,9 +218,12 @@ class Hit:
     section: str
     tags: tuple[str, ...] = ()
     sample: bool = False
+    # the snippet before formatting (indexer.search.highlight.Marked): ``snippet`` is its HTML
+    marked: object = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        del data["marked"]
         data["tags"] = list(self.tags)
         data["url"] = f"/documents/{self.id}" + (f"#{self.passage}" if self.passage else "")
         return data

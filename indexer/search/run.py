@@ -11,7 +11,7 @@ from whoosh import sorting
 from ..index import whoosh_fixes  # noqa: F401  (search results depend on it)
 from ..analysis.analyzer import TextAnalyzer
 from .facets import count_facets, facet_clauses
-from .highlight import snippet
+from .highlight import HTML, snippet
 from .phrases import ExactPhrase
 from .ranking import bonus_bound, required_by_matcher, required_scores, top_two_stage
 from ..errors import QueryError
@@ -270,11 +270,12 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
         meta = hit["meta"]
         passage = best_passage(hit["passages"], compiled.groups, weights)
         anchor, section, text = passage[:3] if passage else ("", "", meta.get("summary", ""))
+        marked = snippet(text, compiled.highlight, compiler.analyzer)
         hits.append(Hit(
             id=meta["id"], title=meta["title"], level=meta["level"], level_label=meta["level_label"],
             doc_type=meta["doc_type"], issuer=meta["issuer"], doc_no=meta["doc_no"], date=meta["date"],
             status=meta["status"], replaced_by=meta.get("replaced_by", ""), score=round(hit.score or 0.0, 4),
-            snippet=snippet(text, compiled.highlight, compiler.analyzer), passage=anchor,
+            snippet=HTML.write(marked), marked=marked, passage=anchor,
             section=section, tags=tuple(meta.get("tags", ())), sample=bool(meta.get("sample")),
         ))
     took = (time.perf_counter() - started) * 1000
