@@ -2,12 +2,12 @@
 
 Only this package imports whoosh or jieba; callers get plain frozen dataclasses.
 """
-from .errors import (CorpusError, DocumentNotFound, IndexBusy, IndexMissing, PolicyKBError,
+from .errors import (CorpusError, DocumentNotFound, IndexBusy, IndexDamaged, IndexMissing, PolicyKBError,
                      QueryError)
 from .models import FACET_BY_NAME, FACETS, LEVELS, Hit, IndexReport, PolicyDoc, SearchPage
 
 __all__ = ["KnowledgeBase", "PolicyDoc", "Hit", "SearchPage", "IndexReport", "LEVELS", "FACETS", "FACET_BY_NAME",
-           "PolicyKBError", "CorpusError", "QueryError", "IndexMissing", "IndexBusy",
+           "PolicyKBError", "CorpusError", "QueryError", "IndexMissing", "IndexBusy", "IndexDamaged",
            "DocumentNotFound"]
 
 

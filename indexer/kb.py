@@ -18,6 +18,7 @@ from .index.filestate import signature
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
 from .models import FACET_BY_NAME, CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .search.query import Filters, parse_query
+from .index import reads_index
 from .index.resultcache import ResultCache
 from .search.run import QueryCompiler, run_search
 from .index.store import IndexChanged, IndexStore
@@ -313,16 +314,13 @@ class KnowledgeBase:
             unchanged=len(present) - len(changed), passages=passages,
             seconds=time.perf_counter() - started, rebuilt=full, problems=tuple(problems))
 
-    def ensure_index(self) -> IndexReport | None:
-        """Build or update the index when it is missing, stale or damaged (e.g. at start-up)."""
-        return self.index()
-
     def check(self) -> list[CorpusProblem]:
         """Validate the whole corpus without touching the index."""
         _, problems = self.corpus.load()
         return problems
 
     # -- reading -----------------------------------------------------------------------------
+    @reads_index
     def searcher(self):
         """Return this thread's searcher, reopened when the index has changed."""
         store = self.store
@@ -367,6 +365,7 @@ class KnowledgeBase:
         self.search("", per_page=1)
         self.close()
 
+    @reads_index
     def search(self, query: str = "", *, year_from=None, year_to=None, sort: str = "relevance",
                page: int = 1, per_page: int = 10, facets: bool = True, **filters) -> SearchPage:
         """Search documents; a filter per facet (``level=``, ``doc_type=``, ``tags=``, ``year=``… the
@@ -402,6 +401,7 @@ class KnowledgeBase:
         return run_search(self.searcher(), compiler, parsed, page=page, per_page=per_page,
                           sort=sort, with_facets=facets)
 
+    @reads_index
     def get_document(self, doc_id: str) -> PolicyDoc:
         """Read a document from the corpus (not the index), by id.
 
@@ -424,6 +424,7 @@ class KnowledgeBase:
             raise DocumentNotFound(doc_id)
         return doc
 
+    @reads_index
     def documents(self, **filters) -> list[dict]:
         """Return the metadata of every indexed document matching exact field *filters*."""
         searcher = self.searcher()
@@ -455,10 +456,6 @@ class KnowledgeBase:
     def related(self, doc_id: str, limit: int = 6) -> list[dict]:
         """Return metadata of documents related to *doc_id* (citations, replacements, tags)."""
         return self.catalog().related(doc_id, limit)
-
-    def facets(self, **filters) -> dict:
-        """Return facet counts (as in a search page) over all documents matching *filters*."""
-        return self.search("", per_page=1, **filters).facets
 
     def glossary_entries(self) -> list[dict]:
         """Return the glossary with each term's source document and resolved passage anchor."""
@@ -544,6 +541,7 @@ class KnowledgeBase:
         return self.workspace.restore_version(doc_id, number, author)
 
     # -- questions ---------------------------------------------------------------------------
+    @reads_index
     def ask(self, question: str, level=None, limit: int = 3) -> "AnswerSet":
         """Answer a question with exact sentences from the corpus and their citations.
 

@@ -228,7 +228,7 @@ KNOWN_DEBTS = {
     'indexer/index/parallel.py: indexer.corpus.reader is behind the door of indexer.corpus',
     'indexer/index/store.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
     'indexer/index/store.py: indexer.corpus.reader is behind the door of indexer.corpus',
-    'indexer/kb.py: 622 lines (at most 400)',
+    'indexer/kb.py: 620 lines (at most 400)',
     'indexer/kb.py: function-level import of indexer.analysis.background',
     'indexer/kb.py: function-level import of indexer.office',
     'indexer/kb.py: function-level import of indexer.office.workspace',

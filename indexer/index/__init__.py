@@ -1,1 +1,4 @@
 """index wing."""
+from .damage import reads_index
+
+__all__ = ["reads_index"]
