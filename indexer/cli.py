@@ -11,10 +11,9 @@ import click
 from .errors import PolicyKBError
 from .kb import KnowledgeBase
 from .models import FACETS
+from .settings import SETTING_BY_NAME, setting
 from .search import PLAIN, TERMINAL
 
-
-CLI_LOCK_TIMEOUT = 300.0  # seconds a command waits for another process's index lock
 
 
 class CLIError(click.ClickException):
@@ -29,11 +28,15 @@ class CLIError(click.ClickException):
 
 def kb_options(func):
     """Add the shared --corpus/--index options."""
-    func = click.option("--index", "index_dir", envvar="POLICYKB_INDEX", default="var/index",
-                        show_default=True, help="索引目录（可随时删除后重建）。")(func)
-    func = click.option("--corpus", "corpus_dir", envvar="POLICYKB_CORPUS", default="corpus",
-                        show_default=True, help="语料目录（文档的唯一来源）。")(func)
+    for option, name, key in (("--index", "index_dir", "INDEX_DIR"), ("--corpus", "corpus_dir", "CORPUS_DIR")):
+        func = setting_option(option, name, SETTING_BY_NAME[key])(func)
     return func
+
+
+def setting_option(option: str, name: str, setting, help: str = ""):
+    """Return a click option that reads *setting*'s environment variable and default (indexer.settings)."""
+    return click.option(option, name, envvar=setting.env, default=setting.default, show_default=True,
+                        help=(help or setting.help) + "。")
 
 
 def facet_options(func):
@@ -90,12 +93,8 @@ class ProgressBar:
 
 
 def lock_timeout() -> float:
-    """Return how long a command waits for another process's index lock (``POLICYKB_LOCK_TIMEOUT``)."""
-    value = os.environ.get("POLICYKB_LOCK_TIMEOUT", "").strip()
-    try:
-        return max(0.0, float(value)) if value else CLI_LOCK_TIMEOUT
-    except ValueError:
-        return CLI_LOCK_TIMEOUT
+    """Return how long a command waits for another process's index lock (the setting ``LOCK_TIMEOUT``)."""
+    return setting("LOCK_TIMEOUT")
 
 
 def run_index(kb: KnowledgeBase, rebuild: bool, quiet: bool = False, verify: bool = False,
@@ -227,8 +226,7 @@ def check_command(corpus_dir, index_dir, quiet):
 
 @cli.command("import")
 @kb_options
-@click.option("--instance", "instance_dir", envvar="POLICYKB_INSTANCE", default="var", show_default=True,
-              help="实例目录（历史版本、回收站、账号、审计日志）。")
+@setting_option("--instance", "instance_dir", SETTING_BY_NAME["INSTANCE_DIR"], "实例目录（历史版本、回收站、账号、审计日志）")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--level", required=True, help="级别：中央/省级/市级/集团/典型案例（或 central 等）。")
 @click.option("--type", "doc_type", default="", help="文种（不填则从标题推测）。")

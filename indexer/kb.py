@@ -18,16 +18,17 @@ from .index.filestate import signature
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
 from .models import FACET_BY_NAME, CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .search.query import Filters, parse_query
-from .index import reads_index
+from .index import reads_index, set_segment_budget
 from .index.resultcache import ResultCache
 from .search.run import QueryCompiler, run_search
 from .index.store import IndexChanged, IndexStore
 from .index.storedmeta import stored_metas
 from .corpus.wording import merged_wording
+from .settings import SETTING_BY_NAME, setting
 
-DEFAULT_CORPUS = "corpus"
-DEFAULT_INDEX = os.path.join("var", "index")
-DEFAULT_INSTANCE = "var"
+DEFAULT_CORPUS = SETTING_BY_NAME["CORPUS_DIR"].default
+DEFAULT_INDEX = SETTING_BY_NAME["INDEX_DIR"].default
+DEFAULT_INSTANCE = SETTING_BY_NAME["INSTANCE_DIR"].default
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_QUESTION_CHARS = 200
@@ -45,8 +46,8 @@ class KnowledgeBase:
     :param index_dir: where index generations live; deleting it only costs a rebuild.
     :param segmenter: ``jieba``, ``rjieba`` or ``auto``.
     :param instance_dir: history, trash and edit lock of the office workspace (not in corpus/).
-    :param result_cache: how many search pages and answers to keep (0: none; default
-        ``POLICYKB_RESULT_CACHE`` or 512).
+    :param result_cache: how many search pages and answers to keep (0: none; default the setting
+        ``RESULT_CACHE``).  The other settings (``indexer.settings``) are read here too.
     """
 
     def __init__(self, corpus_dir: str | os.PathLike = DEFAULT_CORPUS,
@@ -69,15 +70,8 @@ class KnowledgeBase:
         self._results = ResultCache(result_cache)
         self._parsed = ResultCache(PARSED_DOCUMENTS)
 
-        # Worker processes for full rebuilds of large corpora (POLICYKB_INDEX_WORKERS).
-        self.index_workers = default_workers()
-
-    @classmethod
-    def from_env(cls, corpus_dir=None, index_dir=None, instance_dir=None) -> "KnowledgeBase":
-        """Build from arguments, else ``POLICYKB_CORPUS``/``POLICYKB_INDEX``/``POLICYKB_INSTANCE``."""
-        return cls(corpus_dir or os.environ.get("POLICYKB_CORPUS") or DEFAULT_CORPUS,
-                   index_dir or os.environ.get("POLICYKB_INDEX") or DEFAULT_INDEX,
-                   instance_dir=instance_dir or os.environ.get("POLICYKB_INSTANCE") or DEFAULT_INSTANCE)
+        self.index_workers = default_workers()  # processes for full rebuilds of large corpora
+        set_segment_budget(setting("SEGMENT_CACHE_MB"))
 
     # -- components (built lazily: nothing heavy at construction) ------------------------------
     def _dictionary_words(self) -> list[tuple[str, int, str]]:
