@@ -26,12 +26,15 @@ _LAZY = {
     "ImportLimits": "office.importers", "ImportRefused": "office.importers",
     "SUPPORTED_SUFFIXES": "office.importers", "convert_bytes": "office.importers",
     "ResultCache": "index.resultcache",
-    "MAX_QUERY_CHARS": "search.query",
+    "MAX_QUERY_CHARS": "search.query", "parse_query": "search.query",
     "TYPE_LABELS": "qa.question",
     "TABLES": "office.wordtables", "TableConflict": "office.wordtables", "TableError": "office.wordtables",
     "UnknownTable": "office.wordtables", "WordTables": "office.wordtables",
     "preview_table_change": "office.wordtables", "table_spec": "office.wordtables",
     "atomic_write": "corpus.reader",
+    "BatchInterrupted": "office.uploads", "BatchInvalid": "office.uploads", "REVIEW_FIELDS": "office.uploads",
+    "UploadBatches": "office.uploads", "convert_uploads": "office.uploads",
+    "review_meta": "office.uploads", "save_batch": "office.uploads",
 }
 _RENAMED = {"STORE_LOCK_TIMEOUT": "LOCK_TIMEOUT", "command_line": "cli", "preview_table_change": "preview",
             "table_spec": "spec_of"}  # indexer.cli is the module

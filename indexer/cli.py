@@ -8,11 +8,12 @@ import unicodedata
 
 import click
 
+from .clichinese import ChineseGroup
 from .errors import PolicyKBError
 from .kb import KnowledgeBase
-from .models import FACETS
-from .settings import SETTING_BY_NAME, setting
+from .models import FACETS, LEVELS
 from .search import PLAIN, TERMINAL
+from .settings import SETTING_BY_NAME, setting
 
 
 
@@ -59,7 +60,7 @@ def for_terminal(marked) -> str:
     return marked.format(TERMINAL if sys.stdout.isatty() else PLAIN)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli():
     """policykb：督导工作政策知识库与问答检索。"""
 
@@ -265,15 +266,36 @@ def import_command(corpus_dir, index_dir, instance_dir, paths, level, doc_type, 
         raise CLIError(str(exc))
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    elif dry_run:
+        print_dry_run(summary.files)
+        click.echo(f"可导入（演练，未写入）{len(summary.imported)} 个，跳过 {len(summary.skipped)} 个，"
+                   f"失败 {len(summary.failed)} 个。")
     else:
         for item in summary.skipped:
             click.echo(f"跳过 {item['path']}：{item['reason']}")
         for item in summary.failed:
             click.echo(f"失败 {item['path']}：{item['reason']}", err=True)
-        verb = "可导入（演练，未写入）" if dry_run else "已导入"
-        click.echo(f"{verb} {len(summary.imported)} 个，跳过 {len(summary.skipped)} 个，失败 {len(summary.failed)} 个。")
+        click.echo(f"已导入 {len(summary.imported)} 个，跳过 {len(summary.skipped)} 个，失败 {len(summary.failed)} 个。")
     if summary.failed:
         sys.exit(1)
+
+
+DRY_RUN_OUTCOMES = {"import": "可导入", "skip": "跳过", "fail": "会失败"}
+
+
+def print_dry_run(files: list[dict]) -> None:
+    """List each file of a dry run with the fields guessed for it and what would happen."""
+    for n, entry in enumerate(files, 1):
+        click.echo(f"{n}. {entry['path']}")
+        if entry["outcome"] != "skip" or entry["title"]:
+            shown = lambda key: entry[key] or "未识别"  # noqa: E731
+            click.echo(f"   标题：{shown('title')}")
+            click.echo(f"   层级：{LEVELS.get(entry['level'], entry['level']) or '未识别'}　文种：{shown('doc_type')}"
+                       f"　文号：{shown('doc_no')}　日期：{shown('date')}")
+        outcome = DRY_RUN_OUTCOMES[entry["outcome"]]
+        detail = f"（文档 {entry['id']}）" if entry["outcome"] == "import" else f"：{entry['reason']}"
+        click.echo(f"   {outcome}{detail}")
+
 
 @cli.command("ask")
 @kb_options

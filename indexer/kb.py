@@ -11,10 +11,10 @@ from pathlib import Path
 from whoosh import query as Q
 
 from .analysis.analyzer import Segmenter, TextAnalyzer, default_backend, read_userdict
-from .index.parallel import MIN_PARALLEL_DOCS, default_workers
+from .index.parallel import default_workers
+from .index import Reconciler
 from .search.catalog import Catalog, Suggestion, term_anchor
-from .corpus.reader import Corpus, SourceFile, derived_id
-from .index.filestate import signature
+from .corpus.reader import Corpus, derived_id
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
 from .models import FACET_BY_NAME, CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .search.query import Filters, parse_query
@@ -225,88 +225,7 @@ class KnowledgeBase:
         return replace(report, problems=report.problems + tuple(self.side_problems()))
 
     def _index_once(self, rebuild, progress, on_start, verify, expect) -> IndexReport:
-        started = time.perf_counter()
-        store = self.store
-        now_ns = time.time_ns()  # before any stat: see filestate.RACY_NS
-        full = rebuild or not store.is_usable()
-        state = {} if full else store.stored_state()
-        present: set[str] = set()
-        changed: list[SourceFile] = []
-        file_info: dict[str, dict] = {}   # stat signature and folder-defaults key of files read now
-        folder_keys: dict[str, str] = {}
-        problems: list[CorpusProblem] = []
-        for rel, path, st in self.corpus.scan():
-            if isinstance(st, OSError):
-                problems.append(CorpusProblem(rel, None, f"无法读取：{st.strerror}"))
-                continue
-            known = state.get(rel)
-            sig = signature(st, now_ns)
-            folder = rel.rpartition("/")[0]
-            if folder not in folder_keys:
-                folder_keys[folder] = self.corpus.defaults_key(folder)
-            same_defaults = known is not None and known.get("folder") in (None, folder_keys[folder])
-            if same_defaults and not verify and sig is not None and known.get("sig") == sig:
-                present.add(rel)
-                continue  # same size, times and inode as when its content was hashed
-            try:
-                source = self.corpus.read_source(Path(path))
-            except OSError as exc:
-                problems.append(CorpusProblem(rel, None, f"无法读取：{exc.strerror}"))
-                continue
-            present.add(rel)
-            file_info[rel] = {"sig": sig, "folder": folder_keys[folder]}
-            if not same_defaults or known.get("hash") != source.hash:
-                changed.append(source)
-        removed_paths = [rel for rel in state if rel not in present]
-        if on_start:
-            on_start(len(changed))
-        if full and self.index_workers > 1 and len(changed) >= MIN_PARALLEL_DOCS:
-            built = store.rebuild_parallel(self.corpus.root, changed, self.index_workers, progress=progress,
-                                           file_info=file_info, expect=expect)
-            problems.extend(built.problems)
-            return IndexReport(
-                files=len(present), added=len(built.indexed), updated=0, removed=0, unchanged=0,
-                passages=built.passages, seconds=time.perf_counter() - started, rebuilt=True,
-                problems=tuple(problems))
-        parsed: list[tuple[PolicyDoc, str]] = []
-        changed_paths = {c.relpath for c in changed}
-        seen_ids = {v["id"]: rel for rel, v in state.items() if rel in present and rel not in changed_paths}
-        for source in changed:
-            try:
-                doc, warnings = self.corpus.parse(source)
-            except CorpusError as exc:
-                problems.append(CorpusProblem(exc.path, exc.field, exc.reason))
-                if source.relpath in state:
-                    removed_paths.append(source.relpath)  # never keep stale content
-                if progress:
-                    progress(None)
-                continue
-            problems.extend(warnings)
-            if doc.id in seen_ids and seen_ids[doc.id] != source.relpath:
-                problems.append(CorpusProblem(doc.path, "id", f"与 {seen_ids[doc.id]} 重复：“{doc.id}”，本文件未编入索引。"))
-                if progress:
-                    progress(None)
-                continue
-            seen_ids[doc.id] = source.relpath
-            parsed.append((doc, source.hash))
-        remove_ids = [state[rel]["id"] for rel in removed_paths if rel in state]
-        # An id that moved to another file must not be deleted after the new file is added.
-        new_ids = {doc.id for doc, _ in parsed}
-        remove_ids = [i for i in remove_ids if i not in new_ids]
-        if full:
-            passages = store.rebuild(iter(parsed), progress=progress, file_info=file_info, expect=expect)
-        elif parsed or remove_ids:
-            passages = store.update(parsed, remove_ids, progress=progress, file_info=file_info, expect=expect)
-        else:
-            passages = 0
-        if not full:  # files read again but unchanged: remember their new signatures
-            store.remember_files({rel: info for rel, info in file_info.items() if rel not in changed_paths
-                                  and rel in state and any(state[rel].get(k) != v for k, v in info.items())})
-        added = sum(1 for doc, _ in parsed if full or doc.path not in state)
-        return IndexReport(
-            files=len(present), added=added, updated=len(parsed) - added, removed=len(remove_ids),
-            unchanged=len(present) - len(changed), passages=passages,
-            seconds=time.perf_counter() - started, rebuilt=full, problems=tuple(problems))
+        return Reconciler(self.corpus, self.store, self.index_workers).run(rebuild, progress, on_start, verify, expect)
 
     def check(self) -> list[CorpusProblem]:
         """Validate the whole corpus without touching the index."""

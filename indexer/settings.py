@@ -65,10 +65,13 @@ SETTINGS = (
     # -- the site --------------------------------------------------------------------------------
     Setting("SECRET_KEY", "POLICYKB_SECRET_KEY", None, str, "会话密钥；缺省时生成并保存在实例目录"),
     Setting("PER_PAGE", None, 10, int, "每页结果数"),
-    Setting("MAX_CONTENT_LENGTH", None, None, int, "请求体上限（字节）；缺省为上传上限 UPLOAD_MAX_MB 加 1 MB"),
+    Setting("MAX_CONTENT_LENGTH", None, None, int,
+            "请求体上限（字节）；缺省为 UPLOAD_MAX_MB 与 UPLOAD_MAX_TOTAL_MB 中较大者加 1 MB"),
     # -- the office workspace ------------------------------------------------------------------------
     Setting("READ_REQUIRES_LOGIN", "POLICYKB_READ_REQUIRES_LOGIN", False, bool, "阅读和检索也需要登录"),
     Setting("UPLOAD_MAX_MB", "POLICYKB_UPLOAD_MAX_MB", 20, int, "上传文件大小上限（MB）"),
+    Setting("UPLOAD_MAX_FILES", "POLICYKB_UPLOAD_MAX_FILES", 20, int, "一次最多上传的文件个数"),
+    Setting("UPLOAD_MAX_TOTAL_MB", "POLICYKB_UPLOAD_MAX_TOTAL_MB", 50, int, "一次上传的文件合计大小上限（MB）"),
     Setting("SESSION_HOURS", "POLICYKB_SESSION_HOURS", 12, int, "登录有效时长（小时）"),
     Setting("LOGIN_MAX_FAILURES", None, 5, int, "同一用户名在锁定时间内允许的失败次数"),
     Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", None, 20, int, "同一地址在锁定时间内允许的失败次数"),

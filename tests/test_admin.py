@@ -343,7 +343,11 @@ def test_history_shows_who_and_a_coloured_diff_and_restores_a_version(site, alic
     bob.post(edit_url, data=dict(form, body=form["body"].replace("本稿提到芍药", "本稿提到牡丹"), note="改为第二稿"))
     html = bob.get(f"/admin/documents/{doc_id}/history").get_data(as_text=True)
     assert "第 2 版" in html and "bob" in html and "改为第二稿" in html and "alice" in html
-    assert re.search(r'diff-remove">-本稿提到芍药', html) and re.search(r'diff-add">\+本稿提到牡丹', html)
+    # the body side by side, the changed words marked, and no front matter in it
+    change = re.search(r'<tr class="diff-change">(.*?)</tr>', html, re.S).group(1)
+    assert re.search(r'<td class="old">本稿提到<mark>芍药</mark>。</td>', change)
+    assert re.search(r'<td class="new">本稿提到<mark>牡丹</mark>。</td>', change)
+    assert "title:" not in html.split('class="side-diff"')[1].split("</table>")[0]
     restore_url = f"/admin/documents/{doc_id}/history/1/restore"
     response = bob.post(restore_url, data=form_fields(html, restore_url))
     assert response.status_code == 302
@@ -434,3 +438,21 @@ def test_uploading_a_case_fills_in_its_document_type(site, alice):
     fields = form_fields(html, "/admin/new")
     assert fields["level"] == "case" and fields["doc_type"] == "典型案例"
     assert "文种按级别填为“典型案例”，请核对。" in html
+
+
+def test_history_lists_changed_fields_and_collapses_unchanged_lines(site, alice):
+    body = "# 关于字段差异的通知\n\n" + "".join(f"第{n}条 不变的内容{n}。\n\n" for n in range(1, 13)) + "结尾原文。\n"
+    doc_id = new_document(alice, "关于字段差异的通知", body, doc_no="示例差〔2005〕1号", tags="督导")
+    edit_url = f"/admin/documents/{doc_id}/edit"
+    form = form_fields(alice.get(edit_url).get_data(as_text=True), edit_url)
+    form.update(doc_no="示例差〔2005〕2号", tags="督导、整改", body=form["body"].replace("结尾原文", "结尾新文"))
+    assert alice.post(edit_url, data=form).status_code == 302
+    html = alice.get(f"/admin/documents/{doc_id}/history").get_data(as_text=True)
+    latest = html.split('id="v2"')[1].split('id="v1"')[0]
+    fields = re.search(r'<table class="field-diff">(.*?)</table>', latest, re.S).group(1)
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td class="old">([^<]*)</td><td class="new">([^<]*)</td></tr>', fields)
+    assert rows == [("文号", "示例差〔2005〕1号", "示例差〔2005〕2号"), ("标签", "督导", "督导、整改")]
+    assert "标题" not in fields  # only the changed fields
+    skipped = re.search(r'<tr class="diff-skip"><td colspan="4">(\d+) 行未改动</td></tr>', latest)
+    assert skipped and int(skipped.group(1)) >= 20
+    assert "不变的内容1。" not in latest and "结尾<mark>新</mark>文" in latest

@@ -111,7 +111,7 @@ def test_editor_uploads_reviews_saves_finds_edits_and_restores(server, browser, 
     # history: who, what, a coloured diff; restore the first version
     page.click("a:has-text('历史版本')")
     page.wait_for_selector("text=补充碰头会制度")
-    added = page.locator(".diff-add", has_text="督导组每月召开一次碰头会").first
+    added = page.locator(".side-diff .diff-add td.new", has_text="督导组每月召开一次碰头会").first
     assert added.is_visible()
     assert added.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
     page.locator("#v1 button:has-text('恢复为此版本')").click()

@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from indexer import KnowledgeBase, kb as kb_module
+from indexer import KnowledgeBase
+from indexer.index import reconcile as reconcile_module
 from indexer.index import parallel as bulk
 
 from conftest import SAMPLE_CORPUS
@@ -39,7 +40,7 @@ def test_parallel_rebuild_matches_serial(corpus, tmp_path, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(bulk, "parallel_build", spy)
-    monkeypatch.setattr(kb_module, "MIN_PARALLEL_DOCS", 1)
+    monkeypatch.setattr(reconcile_module, "MIN_PARALLEL_DOCS", 1)
     monkeypatch.setattr(bulk, "BATCH_SIZE", 3)
     serial_kb, serial = build(corpus, tmp_path / "serial", 1)
     parallel_kb, parallel = build(corpus, tmp_path / "parallel", 2)

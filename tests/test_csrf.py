@@ -143,6 +143,19 @@ def _upload(site, client):
     return Request("/admin/upload", {"level": "provincial"}, multipart=True)
 
 
+def _batch_save(site, client):
+    """Stage a two-file upload (with this session's token), then post its review list."""
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+    token = TOKEN_RE.search(client.get("/admin/upload").get_data(as_text=True)).group(1)
+    boundary, body = encode_multipart(MultiDict([("csrf_token", token), ("level", "provincial")] + [
+        ("file", FileStorage(io.BytesIO(f"# 关于批量{n}的通知\n\n批量内容{n}。\n".encode()), f"{n}.md"))
+        for n in "甲乙"]))
+    review = client.post("/admin/upload", data=body,
+                         content_type=f"multipart/form-data; boundary={boundary}").location
+    return page_form(client, review, review, do="save")
+
+
 def _update(site, client):
     url = "/admin/documents/rule-a/edit"
     fields = form_fields(client.get(url).get_data(as_text=True), url)
@@ -210,6 +223,7 @@ CASES = {
     "auth.logout": Case(_logout),
     "admin.create": Case(_create),
     "admin.upload": Case(_upload, changes=False),   # shows the review form; saving is admin.create
+    "admin.batch_save": Case(_batch_save),
     "admin.update": Case(_update),
     "admin.set_status": Case(_status),
     "admin.delete": Case(_delete),

@@ -84,3 +84,42 @@ def test_a_missing_path_is_an_error_and_nothing_is_imported(tiny_corpus, tmp_pat
     assert "找不到要导入的文件或文件夹" in result.output and "没有这个文件.docx" in result.output
     assert "Traceback" not in result.output
     assert not (tiny_corpus / "documents").exists()
+
+
+def _tree(root):
+    return sorted((str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*"))
+
+
+def test_dry_run_lists_the_fields_guessed_for_each_file(tiny_corpus, tmp_path):
+    inbox = make_inbox(tmp_path)
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "图片.png").write_bytes(b"\x89PNG\r\n")
+    before = _tree(tiny_corpus)
+    opts = ["--corpus", str(tiny_corpus), "--index", str(tmp_path / "idx"), "--instance", str(tmp_path / "var")]
+    result = invoke(str(inbox), "--level", "市级", "--dry-run", *opts)
+    assert result.exit_code == 1, result.output  # empty.txt would fail
+    text = result.output
+    blocks, current = {}, None
+    for line in text.splitlines()[:-1]:
+        if line[:1].isdigit():
+            current = line.split(". ", 1)[1]
+            blocks[current] = ""
+        elif current:
+            blocks[current] += line + "\n"
+    notice = blocks[str(inbox / "sub" / "通知.txt")]
+    assert "标题：关于做好整改工作的通知" in notice and "层级：市级" in notice and "文种：通知" in notice
+    assert "日期：2005-08-01" in notice and "文号：未识别" in notice and "可导入（文档 shi-2005-" in notice
+    law = blocks[str(inbox / "sub" / "某某法(2009-02-28).md")]
+    assert "标题：某某法" in law and "日期：2009-02-28" in law
+    empty = blocks[str(inbox / "empty.txt")]
+    assert "标题：未识别" in empty and "会失败：" in empty and "0 字节" in empty
+    assert "跳过：不支持的文件类型（.png）" in blocks[str(inbox / "图片.png")]
+    assert text.rstrip().splitlines()[-1] == "可导入（演练，未写入）3 个，跳过 1 个，失败 1 个。"
+    assert _tree(tiny_corpus) == before and not (tmp_path / "var" / "history").exists()
+
+    data = json.loads(invoke(str(inbox), "--level", "市级", "--dry-run", "--json", *opts).output)
+    by_path = {entry["path"]: entry for entry in data["files"]}
+    assert by_path[str(inbox / "sub" / "通知.txt")]["title"] == "关于做好整改工作的通知"
+    assert by_path[str(inbox / "sub" / "通知.txt")]["doc_no"] == ""
+    assert by_path[str(inbox / "empty.txt")]["outcome"] == "fail"
+    assert _tree(tiny_corpus) == before

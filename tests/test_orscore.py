@@ -17,7 +17,8 @@ from whoosh import query as Q
 
 from indexer.qa import coverage, retrieval as orscore, answerer as qa
 from indexer.search import run as search
-from indexer.qa.question import analyze_question, repair_unknown
+from indexer.qa.question import analyze_question
+from indexer.qa.repair import repair_unknown
 from indexer.search.run import QueryCompiler, filter_query
 from indexer.search.query import Filters
 

@@ -28,7 +28,6 @@ KNOWN_WRONG_FIRST = {
     "上级党组织如何对下一级的先进性教育活动进行群众满意度测评，原则上在什么时候进行？":
         "the top answer is the 近年来 sentence (原则上 and 进行 pull it)",
     "第一批教育活动的时间是什么？": "the provincial plan answers (2005年1月开始，6月基本结束) before the central one",
-    "第三批有多少农村党员参加？": "the city's own figure (5.3万名) answers before the national one",
     "教育活动结束后中央印发了哪几个长效机制文件？": "the list of the four documents is in the next sentence",
     "党性分析材料一般写多少字？": "the 五个环节 sentence answers (撰写党性分析材料)",
     "全市第二批教育活动分析评议阶段的日程安排在什么时候？": "the opening sentence of the plan answers",
@@ -38,7 +37,6 @@ KNOWN_WRONG_FIRST = {
 KNOWN_NOT_IN_TOP_THREE = {
     "上级党组织如何对下一级的先进性教育活动进行群众满意度测评，原则上在什么时候进行？": KNOWN_WRONG_FIRST[
         "上级党组织如何对下一级的先进性教育活动进行群众满意度测评，原则上在什么时候进行？"],
-    "第一批教育活动的时间是什么？": KNOWN_WRONG_FIRST["第一批教育活动的时间是什么？"],
     "教育活动结束后中央印发了哪几个长效机制文件？": KNOWN_WRONG_FIRST["教育活动结束后中央印发了哪几个长效机制文件？"],
     "党性分析材料一般写多少字？": KNOWN_WRONG_FIRST["党性分析材料一般写多少字？"],
     "全市第二批教育活动分析评议阶段的日程安排在什么时候？": KNOWN_WRONG_FIRST["全市第二批教育活动分析评议阶段的日程安排在什么时候？"],

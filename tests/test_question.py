@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.qa.question import AnalyzedQuestion, analyze_question, detect_type, repair_unknown, strip_question
+from indexer.qa.question import AnalyzedQuestion, analyze_question, detect_type, strip_question
+from indexer.qa.repair import repair_unknown
 from indexer.search.run import QueryCompiler
 from indexer.qa.sentences import split_sentences
 

@@ -37,10 +37,11 @@ def test_the_knowledge_base_reads_its_settings_when_built(tmp_path, monkeypatch)
 
 def test_the_site_reads_every_setting_config_first_then_environment_then_default(tmp_path, monkeypatch, sample_kb):
     monkeypatch.setenv("POLICYKB_UPLOAD_MAX_MB", "5")
+    monkeypatch.setenv("POLICYKB_UPLOAD_MAX_TOTAL_MB", "8")
     monkeypatch.setenv("POLICYKB_FEEDBACK_RETENTION_DAYS", "30")
     monkeypatch.setenv("POLICYKB_READ_REQUIRES_LOGIN", "是")
     app = create_app({"KB": sample_kb, "INSTANCE_PATH": str(tmp_path), "FEEDBACK_RETENTION_DAYS": 90})
-    assert app.config["UPLOAD_MAX_MB"] == 5 and app.config["MAX_CONTENT_LENGTH"] == 6 * 1024 * 1024
+    assert app.config["UPLOAD_MAX_MB"] == 5 and app.config["MAX_CONTENT_LENGTH"] == (8 + 1) * 1024 * 1024
     assert app.config["FEEDBACK_RETENTION_DAYS"] == 90  # passed to create_app: wins over the environment
     assert app.config["READ_REQUIRES_LOGIN"] is True
     assert app.config["SESSION_HOURS"] == 12 and app.config["PER_PAGE"] == 10  # defaults

@@ -35,11 +35,11 @@ def create_app(config: dict | None = None) -> Flask:
                                                instance_dir=app.instance_path)
     app.extensions["policykb"] = kb
 
-    from . import api, browse, context, documents, errors, recovery, search
+    from . import advanced, api, browse, context, documents, errors, recovery, search
     context.init_app(app)
     errors.init_app(app)
     recovery.init_app(app)
-    for module in (search, documents, browse, api):
+    for module in (search, advanced, documents, browse, api):
         app.register_blueprint(module.bp)
     from . import admin, auth
     auth.init_app(app)

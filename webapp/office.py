@@ -27,10 +27,10 @@ class Office:
 
 
 def configure(app: Flask) -> None:
-    """Derive the request size limit from the upload limit (settings: ``indexer.SETTINGS``)."""
-    upload = int(app.config["UPLOAD_MAX_MB"]) * MB
+    """Derive the request size limit from the upload limits (settings: ``indexer.SETTINGS``)."""
+    upload = max(int(app.config["UPLOAD_MAX_MB"]), int(app.config["UPLOAD_MAX_TOTAL_MB"])) * MB
     if not app.config.get("MAX_CONTENT_LENGTH"):
-        # a multipart body carries the file plus the form fields: allow 1 MB for those
+        # a multipart body carries the files plus the form fields: allow 1 MB for those
         app.config["MAX_CONTENT_LENGTH"] = upload + MB
 
 

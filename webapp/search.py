@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from indexer import QueryError
 from indexer import MAX_QUERY_CHARS
 
+from .advanced import advanced_form
 from .context import get_kb
 from .params import SearchState
 from .render import safe_snippet
@@ -44,7 +45,7 @@ def results():
     hints = empty_result_hints(state) if not page.total else []
     answer = question_answer(state)
     return render_template("results.html", state=state, page=page, facets=page.facets, snippets=snippets,
-                           hints=hints, answer=answer)
+                           hints=hints, answer=answer, advanced=advanced_form(state))
 
 
 def question_answer(state: SearchState):

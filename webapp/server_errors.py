@@ -35,7 +35,10 @@ class ErrorPage(ErrorTask):
         code = getattr(error, "code", 500)
         title, message = PAGES.get(code, PAGES[400 if 400 <= code < 500 else 500])
         upload_mb = getattr(self.channel.server, "upload_mb", None)
+        total_mb = getattr(self.channel.server, "upload_total_mb", None)
         limit = f"{upload_mb} MB" if upload_mb else f"{self.channel.server.adj.max_request_body_size // MB} MB"
+        if upload_mb and total_mb and total_mb != upload_mb:
+            limit = f"单个文件 {upload_mb} MB，一次上传合计 {total_mb} MB"
         message = message.format(limit=limit)
         # a request whose headers could not be parsed has no path yet (NUL in a header, no colon)
         if (getattr(self.request, "path", None) or "").startswith("/api/"):

@@ -118,6 +118,7 @@ def run_server(make_app: Callable, sock: socket.socket, threads: int) -> None:
     server = create_server(app, sockets=[sock], threads=threads, ident="policykb", **options)
     server.channel_class = Channel
     server.upload_mb = getattr(app, "config", {}).get("UPLOAD_MAX_MB")
+    server.upload_total_mb = getattr(app, "config", {}).get("UPLOAD_MAX_TOTAL_MB")
     try:
         server.run()
     except KeyboardInterrupt:

@@ -75,7 +75,7 @@ def main() -> None:
                                                                       "督导组要坚持实事求是，每月召开一次碰头会。"))
             page.fill("#f-note", "补充碰头会制度")
             page.click("form.doc-form button:has-text('保存')")
-            page.wait_for_selector("text=已保存修改")
+            page.wait_for_selector(".flash-success:has-text(\"已保存修改\")")  # the flash, not a hidden copy
             page.goto(doc_url.split("#")[0].replace("/documents/", "/admin/documents/") + "/history")
             shot(page, "history")
             page.goto(url + "/admin/")

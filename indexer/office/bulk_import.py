@@ -18,6 +18,7 @@ from .importers import SUPPORTED_SUFFIXES, ImportLimits, ImportRefused, WorkerSe
 from ..models import level_key
 
 IGNORED_NAMES = {"README.md", "_folder.yml"}
+GUESSED_FIELDS = ("title", "level", "doc_type", "doc_no", "date")
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,28 @@ class ImportSummary:
     skipped: list[dict] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
     dry_run: bool = False
+    # One entry per file in the order seen: path, outcome (import/skip/fail), reason, id and the
+    # fields guessed from the file (title, level, doc_type, doc_no, date; "" when nothing was guessed).
+    files: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"imported": self.imported, "skipped": self.skipped, "failed": self.failed}
+        data = {"imported": self.imported, "skipped": self.skipped, "failed": self.failed}
+        if self.dry_run:
+            data["files"] = self.files
+        return data
+
+    def note(self, path, outcome: str, reason: str = "", meta: dict | None = None) -> None:
+        """Record what happened to *path* and the fields guessed for it."""
+        meta = meta or {}
+        entry = {"path": str(path), "outcome": outcome, "reason": reason, "id": meta.get("id", "")}
+        entry.update({key: str(meta.get(key) or "") for key in GUESSED_FIELDS})
+        self.files.append(entry)
+        if outcome == "skip":
+            self.skipped.append({"path": str(path), "reason": reason})
+        elif outcome == "fail":
+            self.failed.append({"path": str(path), "reason": reason})
+        else:
+            self.imported.append(meta["id"])
 
 
 def collect_files(paths: list[str]) -> tuple[list[Path], list[dict]]:
@@ -80,7 +100,9 @@ def import_paths(kb, paths: list[str], *, level: str, doc_type: str = "", issuer
     if not level_name or level_name == "unclassified":
         raise FieldError("level", f"“{level}”无效，可选：中央、省级、市级、集团、典型案例。")
     summary = ImportSummary(dry_run=dry_run)
-    files, summary.skipped = collect_files(paths)
+    files, unusable = collect_files(paths)
+    for item in unusable:
+        summary.note(item["path"], "skip", item["reason"])
     if on_start:
         on_start(len(files))
     workspace = kb.workspace
@@ -88,6 +110,7 @@ def import_paths(kb, paths: list[str], *, level: str, doc_type: str = "", issuer
     known_ids = {m["id"] for m in known}
     with WorkerSession(limits) as worker:  # one converter process for the batch, not one per file
         for path in files:
+            meta = {"level": level_name}
             try:
                 draft = convert_file(path, limits, encoding, worker)
                 meta = dict(draft.meta, level=level_name)
@@ -98,7 +121,7 @@ def import_paths(kb, paths: list[str], *, level: str, doc_type: str = "", issuer
                 date = str(meta.get("date") or "")
                 meta["id"] = import_id(level_name, date, draft.source_hash)
                 if meta["id"] in known_ids:
-                    summary.skipped.append({"path": str(path), "reason": f"已导入过（文档 {meta['id']}）"})
+                    summary.note(path, "skip", f"已导入过（文档 {meta['id']}）", meta)
                     continue
                 if dry_run:
                     workspace.validate(meta, draft.body, f"documents/{level_name}/{meta['id']}.md")
@@ -109,23 +132,24 @@ def import_paths(kb, paths: list[str], *, level: str, doc_type: str = "", issuer
                     workspace.create_document(meta, draft.body, author, force=allow_duplicates, index=False,
                                               known=known, action="import",
                                               summary=f"从 {path.name} 导入")
-                summary.imported.append(meta["id"])
+                summary.note(path, "import", meta=meta)
                 known_ids.add(meta["id"])
                 known.append({"id": meta["id"], "title": meta.get("title", ""), "date": date,
                               "doc_no": meta.get("doc_no", "")})
             except DuplicateDocument as exc:
                 first = exc.duplicates[0]
-                summary.skipped.append({"path": str(path), "reason": f"可能重复：与《{first.title}》（{first.id}）{first.reason}"})
+                summary.note(path, "skip", f"可能重复：与《{first.title}》（{first.id}）{first.reason}", meta)
             except (ImportRefused, PolicyKBError) as exc:
                 reason = exc.detail if isinstance(exc, ImportRefused) else str(exc)
-                summary.failed.append({"path": str(path), "reason": reason})
+                summary.note(path, "fail", reason, meta)
             except Exception as exc:  # one file must not abort the batch (files already written stay listed)
                 log.exception("importing %s failed", path)
-                summary.failed.append({"path": str(path), "reason": f"导入时出现意外的内部错误（{type(exc).__name__}），"
-                                                                "其他文件照常导入；请把这个文件交给管理员检查。"})
+                summary.note(path, "fail", f"导入时出现意外的内部错误（{type(exc).__name__}），"
+                                           "其他文件照常导入；请把这个文件交给管理员检查。", meta)
             finally:
                 if progress:
                     progress(path)
+    summary.files.sort(key=lambda entry: entry["path"])
     if summary.imported and not dry_run:
         kb.index()
     return summary

@@ -9,7 +9,9 @@ crash between two steps leaves debris that used to stay for ever:
   removal;
 * a save interrupted after the file and before its version: the next save filed the change as
   made outside the system (（系统外）); the pending record of the save now gives the real author;
-* half-written trash entries.
+* half-written trash entries;
+* the same steps of a word-table save (:mod:`indexer.office.wordtables`): its temporary file, a table
+  written without its version, or a version recorded without its table (:func:`repair_tables`).
 
 :func:`repair_workspace` runs under the workspace's edit lock (so no save is in progress) when the
 site starts and when one of its workers is replaced; :func:`remove_tmp_files` with an age limit
@@ -24,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corpus.reader import content_hash
+from ..corpus.reader import atomic_write, content_hash
 from .history import History, Pending, Trash
 
 TMP_PREFIX = ".tmp-"
@@ -131,3 +133,55 @@ def repair_workspace(root: Path, history: History, trash: Trash, pending: Pendin
     _repair_pending(Path(root), history, pending, repairs)
     _repair_trash(Path(root), history, trash, repairs)
     return repairs
+
+
+def repair_tables(root: Path, history: History, pending: Pending, labels: dict[str, str]) -> list[str]:
+    """Finish or undo word-table saves a crash interrupted (the table lock held); return sentences.
+
+    A table save writes its pending record, the table file, its version, then drops the record:
+    the file and the version are made to agree again, whichever of the two the crash left out.
+    """
+    messages: list[str] = []
+    removed = sum(remove_tmp_files(folder) for folder in (history.root, pending.root) if Path(folder).is_dir())
+    # the tables sit at the top of the corpus, so their temporary files do too (not recursively: the
+    # documents' own are the workspace repair's, under the edit lock)
+    removed += sum(_remove(p) for p in Path(root).glob(TMP_PREFIX + "*") if p.is_file())
+    if removed:
+        messages.append(f"对照表：删除了 {removed} 个中断写入留下的临时文件（.tmp-*）。")
+    for record in pending.all():
+        label = labels.get(record.doc_id)
+        if label is None or Path(record.path).name != record.path:
+            pending.end(record.doc_id)  # not a table record of this version: nothing to repair from it
+            continue
+        path = Path(root) / record.path
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = b""
+        except OSError:
+            continue  # unreadable now: try again at the next start
+        versions = history.versions(record.doc_id)
+        last = versions[-1] if versions else None
+        who = f"{label}（{record.path}）：{record.author} 于 {record.time} 的保存"
+        if content_hash(data) == record.hash:
+            if last is not None and last.hash == record.hash:
+                pending.end(record.doc_id)  # interrupted after its version: only the record was left
+                continue
+            record_interrupted_save(history, pending, record.doc_id, data)
+            messages.append(f"{who}在记录版本前中断，文件已写入，已补记这个版本。")
+        elif last is not None and last.hash == record.hash:
+            atomic_write(path, history.read(record.doc_id, last.number))
+            pending.end(record.doc_id)
+            messages.append(f"{who}在写入文件前中断，但版本已记录；已按第 {last.number} 版写入文件。")
+        else:
+            pending.end(record.doc_id)
+            messages.append(f"{who}在写入文件前中断，没有保存，表格保持原样。")
+    return messages
+
+
+def _remove(path: Path) -> int:
+    try:
+        path.unlink()
+        return 1
+    except OSError:
+        return 0

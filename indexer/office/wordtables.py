@@ -20,10 +20,12 @@ import yaml
 
 from .. import fileio as filelock
 from ..analysis.analyzer import read_userdict
+from . import crashrepair
 from ..corpus.reader import Corpus, atomic_write, content_hash, decode_bytes
 from .form import unified_diff
+from .textdiff import VersionDiff, version_diff
 from ..errors import CorpusError, PolicyKBError
-from .history import History, VersionInfo
+from .history import History, Pending, VersionInfo
 from ..corpus.yamlread import load_yaml
 
 log = logging.getLogger(__name__)
@@ -144,6 +146,7 @@ class TableVersion:
     info: VersionInfo
     diff: str
     current: bool
+    view: VersionDiff | None = None
 
 
 def spec_of(name: str) -> TableSpec:
@@ -359,6 +362,7 @@ class WordTables:
         self.kb = kb
         self.instance_dir = Path(instance_dir)
         self.history_store = History(self.instance_dir / "table-history")
+        self.pending = Pending(self.instance_dir / "table-pending")
 
     def path(self, spec: TableSpec) -> Path:
         return self.kb.corpus.root / spec.file
@@ -442,13 +446,24 @@ class WordTables:
         if old == data:
             return SaveOutcome(spec.name, 0, summary, "没有改动。")
         versions = self.history_store.versions(spec.name)
-        if not versions or versions[-1].hash != content_hash(old):
+        if crashrepair.record_interrupted_save(self.history_store, self.pending, spec.name, old):
+            pass  # the file is what a save interrupted by a crash wrote: recorded as that save
+        elif not versions or versions[-1].hash != content_hash(old):
             self.history_store.append(spec.name, old, author="（系统外）", action="baseline",
                                       summary="保存前的原有内容（在本系统之外创建或修改）", path=spec.file)
+        # pending record → file → version → end: a crash between any two steps is repaired at start-up
+        self.pending.begin(spec.name, data, author=author, action=action, summary=summary, path=spec.file)
         atomic_write(path, data)
         info = self.history_store.append(spec.name, data, author=author, action=action, summary=summary,
                                          path=spec.file)
+        self.pending.end(spec.name)
         return SaveOutcome(spec.name, info.number, summary, self._refresh(spec))
+
+    def recover(self) -> list[str]:
+        """Repair what a crash in the middle of a table save left (see :mod:`indexer.office.crashrepair`)."""
+        with self._locked():
+            return crashrepair.repair_tables(self.kb.corpus.root, self.history_store, self.pending,
+                                             {name: spec.label for name, spec in TABLES.items()})
 
     def _refresh(self, spec: TableSpec) -> str:
         """Bring the index up to date with a changed dictionary; return a notice when it could not."""
@@ -470,7 +485,7 @@ class WordTables:
             text = decode_bytes(self.history_store.read(spec.name, info.number), spec.file)
             entries.append(TableVersion(info, unified_diff(previous, text, f"第 {info.number - 1} 版" if previous
                                                            else "（无）", f"第 {info.number} 版"),
-                                        info.hash == version))
+                                        info.hash == version, version_diff(previous, text, front_matter=False)))
             previous = text
         return entries[::-1]
 

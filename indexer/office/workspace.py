@@ -25,6 +25,8 @@ from ..errors import CorpusError, DocumentNotFound, PolicyKBError
 from ..index.filestate import signature
 from . import crashrepair
 from .history import History, Pending, Trash, TrashEntry, VersionInfo
+from .textdiff import VersionDiff, version_diff
+from .wordtables import WordTables
 from ..models import LEVELS, STATUSES, PolicyDoc, level_key
 from ..analysis.textnorm import normalize_doc_no
 
@@ -129,6 +131,7 @@ class HistoryEntry:
     diff: str
     current: bool = False
     changes: tuple[str, ...] = field(default=())
+    view: VersionDiff | None = None  # the same difference, readable: fields changed, body side by side
 
 
 class Workspace:
@@ -317,7 +320,8 @@ class Workspace:
         for info in versions:
             text = decode_bytes(self.history_store.read(doc_id, info.number))
             diff = unified_diff(previous, text, f"第 {info.number - 1} 版" if previous else "（无）", f"第 {info.number} 版")
-            entries.append(HistoryEntry(version=info, diff=diff, current=info.hash == current_hash))
+            entries.append(HistoryEntry(version=info, diff=diff, current=info.hash == current_hash,
+                                        view=version_diff(previous, text)))
             previous = text
         return entries[::-1]
 
@@ -471,7 +475,8 @@ class Workspace:
     def recover(self) -> list[str]:
         """Repair what a crash in the middle of a save, delete or restore left; return what was done.
 
-        Runs under the edit lock, so no save of this workspace is in progress (see
+        Runs under the edit lock, so no save of this workspace is in progress, then repairs the word
+        tables under their own lock (see
         :mod:`indexer.office.crashrepair`); documents whose interrupted delete is finished here leave the
         index too.
         """
@@ -480,7 +485,7 @@ class Workspace:
                                                     self.pending)
         for doc_id in repaired.unindex:
             self._unindex(doc_id)
-        return repaired.messages
+        return repaired.messages + WordTables(self.kb, self.instance_dir).recover()
 
     # -- internals --------------------------------------------------------------------------
     def new_id(self, level: str, date: str = "") -> str:

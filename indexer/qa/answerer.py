@@ -8,7 +8,7 @@
    repeats, such as the subject of an encyclopaedia article, says little about which sentence
    answers), character-bigram overlap, what it says beyond the question words, and whether it
    holds something that looks like an answer of the question's type not already in the question.
-4. Trim the winner to 120 characters clause by clause around the answering part, and mark it.
+4. Trim the winner to 160 characters clause by clause around the answering part, and mark it.
 When the best evidence is weak the answer set is empty and the caller shows search hits instead.
 """
 from __future__ import annotations
@@ -22,14 +22,15 @@ from whoosh import query as Q
 from ..analysis.analyzer import TextAnalyzer
 from .answers import Answer
 from .retrieval import top_or
-from .question import AnalyzedQuestion, repair_unknown
+from .question import AnalyzedQuestion
+from .repair import repair_unknown
 from ..search.naming import authority
 from .ranges import (is_value_group, period_fit, question_periods, question_values, range_fit,
                      spans_for_period)
 from ..search.run import _top as exhaustive_top
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matches
 from ..analysis.textnorm import fold_width
-from ..analysis.background import specificity
+from ..analysis.background import is_content_word, specificity
 from .coverage import SUBSTRING_FACTOR, group_share, group_weight, groups_present, literal_tokens
 from .trimming import MAX_ANSWER_CHARS, trim_span
 from ..search import HTML, Marked, merge_spans
@@ -44,10 +45,15 @@ MIN_SCORE = 0.2
 # evidence and comes from a document the question names or a passage holding this share of the
 # question's weight.
 TENTATIVE_EVIDENCE, TENTATIVE_COVERAGE = 0.15, 0.4
+# ... and, from a document the question names, a final score this low still counts.
+TENTATIVE_NAMED_SCORE = 0.1
 # A question word the index has never seen (工资 in a corpus without it) makes a weak match
 # suspicious: then the answer needs this much evidence.
 MIN_EVIDENCE_UNKNOWN = 0.45
 PAIR_FACTOR = 0.9
+# A demonstration text (front matter sample: true: invented units, names and numbers) never
+# outweighs a real document that answers as well; a question naming it is answered from it as usual.
+SAMPLE_FACTOR = 0.8
 ARTICLE_CONTEXT = 0.8
 # A span whose numbers are not in the unit asked for (几天 answered in 元) keeps this share of its
 # answer-type credit.
@@ -183,6 +189,8 @@ class QuestionAnswerer:
                 if _is_local(meta.get("title", ""), question.text):
                     status *= LOCAL_FACTOR
                 status *= authority(meta)
+                if meta.get("sample"):
+                    status *= SAMPLE_FACTOR
             if meta.get("level") == "case":
                 status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
             passages = hit["passages"]
@@ -366,8 +374,11 @@ class QuestionAnswerer:
             question, lambda t: self.searcher.doc_frequency("content", t),
             lambda prefix: (w.decode("utf-8") if isinstance(w, bytes) else w
                             for w in reader.expand_prefix("content", prefix)))
-        # a word the corpus never uses (a number with its unit, 十二年, is not a word of a topic)
-        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t) for t in alt)
+        # something the corpus never mentions (差旅费, 护照, 补助: a content word it has never seen)
+        # makes a weak match suspicious; an unseen turn of speech (最起码, 就行了) or a fragment of
+        # a spoken question (没人来) does not, nor does a number with its unit (十二年)
+        unknown = any(all(any(len(t) >= 2 and not self.searcher.doc_frequency("content", t)
+                              and is_content_word(t) for t in alt)
                           for alt in group) for group in question.groups if not is_value_group(group))
         idf = self.idf(question)
         candidates = self.passages(question, idf, doc_filter)
@@ -406,15 +417,8 @@ class QuestionAnswerer:
         floor = MIN_EVIDENCE_UNKNOWN if unknown else MIN_EVIDENCE
         answers = [self.render(question, item) for item in chosen
                    if item.evidence >= floor and item.score >= MIN_SCORE]
-        if not answers and chosen:
-            best = chosen[0]
-            if (best.evidence >= TENTATIVE_EVIDENCE and best.score >= MIN_SCORE
-                    # it must at least look like an answer of the type asked for (a number in the
-                    # unit asked, an organ, 不得)
-                    and best.typed and (question.qtype in TYPED_EVIDENCE or bool(question.unit))
-                    and (best.candidate.named
-                         or (best.key_held and not unknown and best.candidate.coverage >= TENTATIVE_COVERAGE))):
-                answers = [self.render(question, best, tentative=True)]
+        if not answers and chosen and is_possible_answer(chosen[0], question, unknown):
+            answers = [self.render(question, chosen[0], tentative=True)]
         return answers, ranking
 
     def render(self, question: AnalyzedQuestion, item: SentenceCandidate, tentative: bool = False) -> Answer:
@@ -433,6 +437,21 @@ class QuestionAnswerer:
             doc_id=meta["id"], title=meta["title"], level=meta["level"], issuer=meta.get("issuer", ""),
             doc_no=meta.get("doc_no", ""), date=meta.get("date", ""), status=status, section=passage[1],
             score=item.score, warning=warning, tentative=tentative, note=_version_note(question, meta))
+
+
+def is_possible_answer(best: SentenceCandidate, question: AnalyzedQuestion, unknown: bool) -> bool:
+    """Tell whether a sentence below the evidence floor is still shown, labelled 可能的答案.
+
+    It must look like an answer of the type asked for (a number in the unit asked, an organ,
+    不得) and come from a document the question names, or from a passage that holds the key word
+    and enough of the question. From a named document a lower final score is enough: naming the
+    law is itself strong evidence of where the answer stands.
+    """
+    floor = TENTATIVE_NAMED_SCORE if best.candidate.named else MIN_SCORE
+    return (best.evidence >= TENTATIVE_EVIDENCE and best.score >= floor
+            and best.typed and (question.qtype in TYPED_EVIDENCE or bool(question.unit))
+            and (best.candidate.named
+                 or (best.key_held and not unknown and best.candidate.coverage >= TENTATIVE_COVERAGE)))
 
 
 _PLACES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",

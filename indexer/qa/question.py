@@ -6,13 +6,12 @@ question finds exactly what a search for its words would find.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
 from ..search.naming import strip_mentions
 from ..search.query import ParsedQuery
-from .ranges import is_value_group
 from ..search.run import STOPWORDS, QueryCompiler
 from ..analysis.textnorm import fold_width
 from ..corpus.wording import WORDING_FACTOR
@@ -51,6 +50,9 @@ QUESTION_GLUE = frozenset("""一般 通常 主要 具体 分别 到底 究竟 �
 请问 哪 些 多 少 几 谁 什么 怎么 如何 怎样 何 是否 的话 样 样子 啥 咋 我 我们 咱们 你 您 他们 大家 想 知道 问问
 一下 下面 这个 那个 这种 那种 现在 然后 就是 还是 得 要是 如果 假如 万一 比如 说 讲 叫 搞 弄 整 干 呀 啊 吧 哈 嘛
 以后 之后 以前 之前 的时候 一些 一点 有点 一共 总共 一共有 总共有 有没有 能不能 可不可以 行不行 算不算 最多 最少 至少 最长 最短 最高 最低 最晚 最迟 多久 多长 多大""".split())
+
+# Everything a question says besides its topic: its glue words and the search's stop words.
+NOT_TOPIC = QUESTION_GLUE | STOPWORDS
 
 # Words a question uses and the words an answer sentence typically uses for the same thing
 # (general Chinese usage, not tied to any document): 职务 is answered by 任/担任, 别称 by 又名.
@@ -320,80 +322,3 @@ def looks_like_question(text: str) -> bool:
     return bool(_ALL_QUESTION_WORDS.search(text)) and detect_type(text) != "other"
 
 # Single characters too common or too grammatical to stand for a question word on their own.
-_WEAK_CHARS = frozenset("年月日时后前中里上下内外所将把被让给从向于以为而其之此该本个只就都也还又再可会能要得着过")
-_CJK_WORD_RE = re.compile(r"^[\u4e00-\u9fff]{2,}$")
-MAX_PREFIX_WORDS = 3
-
-
-def repair_unknown(question: AnalyzedQuestion, doc_frequency, expand_prefix) -> AnalyzedQuestion:
-    """Replace question words the index has never seen by the indexed words they are made of.
-
-    The segmenter cuts a question differently from the text it asks about (纽西兰鸡毛松有多高 gives
-    松有, the text 鸡毛松 ... 树高): an unknown word becomes the known words inside it (松), or the
-    indexed words it begins (锦地 → 锦地罗). *doc_frequency(term)* and *expand_prefix(prefix)* come
-    from the searcher.
-    """
-    groups = []
-    added = []
-    changed = False
-    factors = dict(question.factors)
-    for group in question.groups:
-        unknown = [t for alt in group for t in alt if _CJK_WORD_RE.match(t) and not doc_frequency(t)]
-        # a number with its unit (十二年) is compared with the rules' ranges, not cut into pieces
-        if not unknown or any(all(doc_frequency(t) for t in alt) for alt in group) or is_value_group(group):
-            groups.append(group)
-            continue
-        changed = True
-        for word in unknown:
-            pieces, partial = _known_pieces(word, doc_frequency)
-            if pieces:
-                for piece in pieces:
-                    groups.append(((piece,),))
-                    added.append(piece)
-                    if partial:
-                        # 今天天气 covered only by 天天: weak evidence of the word asked about
-                        factors[(piece,)] = min(factors.get((piece,), 1.0), PARTIAL_REPAIR_FACTOR)
-                continue
-            longer = [w for w in expand_prefix(word)][:MAX_PREFIX_WORDS]
-            if longer:
-                groups.append(tuple((w,) for w in longer))
-                added.extend(longer)
-            else:
-                # nothing stands for it: it stays, unmatched, so weak evidence is still refused
-                groups.append(((word,),))
-    if not changed:
-        return question
-    unique = tuple(dict.fromkeys(groups))
-    query = question.query
-    extra = [Q.Or([Q.Term("title", t), Q.Term("content", t)]) for t in dict.fromkeys(added)]
-    if extra:
-        query = Q.Or(([query] if query is not None else []) + extra)
-    return replace(question, groups=unique, query=query, factors=factors)
-
-
-PARTIAL_REPAIR_FACTOR = 0.3
-
-
-def _known_pieces(word: str, doc_frequency) -> tuple[list[str], bool]:
-    """Cover *word* greedily with the longest indexed sub-words (single characters last).
-
-    Returns the pieces and whether a character that means something was left uncovered.
-    """
-    pieces, singles = [], []
-    i = 0
-    while i < len(word):
-        for j in range(len(word), i + 1, -1):
-            if j - i < len(word) and doc_frequency(word[i:j]):
-                pieces.append(word[i:j])
-                i = j
-                break
-        else:
-            singles.append(word[i])
-            i += 1
-    # A lone character stands for the word only when everything else in it is glue (根有 → 根):
-    # 季节 split into 季 and 节 would match anything.
-    strong = [c for c in singles if c not in _WEAK_CHARS and c not in QUESTION_GLUE and c not in STOPWORDS]
-    if len(strong) == 1 and not pieces and doc_frequency(strong[0]):
-        pieces.append(strong[0])
-        return pieces, False
-    return pieces, bool(strong)

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import editor, lifecycle, misses, tables  # noqa: E402,F401  (routes register on bp)
+from . import batch, editor, lifecycle, misses, picker, tables  # noqa: E402,F401  (routes register on bp)

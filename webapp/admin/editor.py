@@ -5,14 +5,16 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 
 from indexer import MAX_BODY_CHARS, DuplicateDocument, EditConflict, FieldError
 from indexer import (ENCODINGS, OFFERED_ENCODINGS, ImportLimits, ImportRefused, SUPPORTED_SUFFIXES,
-                               convert_bytes)
+                     convert_bytes, review_meta)
 
 from ..auth import login_required
 from ..context import get_kb
 from ..office import MB, get_office, record
 from ..render import render_markdown
 from . import bp
+from .batch import refuse_count, start_batch, upload_limits
 from .lifecycle import diff_lines
+from .picker import check_cites
 from .forms import LEVEL_CHOICES, form_context, form_from_request, form_values, retitle_body
 
 PER_PAGE = 50
@@ -63,6 +65,7 @@ def create():
     context = dict(values=form_values(meta), body=body, source_name=source_name,
                    title_before=str(meta.get("title") or ""))
     try:
+        check_cites(meta)
         result = get_office().workspace.create_document(
             meta, body, g.user.name, force=confirmed,
             summary=f"从文件“{source_name}”导入" if source_name else "")
@@ -81,46 +84,47 @@ def upload_encodings():
     return {"encodings": [(name, ENCODINGS[name][1]) for name in OFFERED_ENCODINGS]}
 
 
+def _upload_page(error: str = "", encoding: str = "") -> str:
+    return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, error=error, encoding=encoding,
+                           **upload_limits())
+
+
 @bp.get("/upload")
 @login_required
 def upload_form():
-    """Show the upload page."""
-    return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES,
-                           max_mb=current_app.config["UPLOAD_MAX_MB"])
+    """Show the upload page (one file or several at once)."""
+    return _upload_page()
 
 
 @bp.post("/upload")
 @login_required
 def upload():
     """Convert an uploaded file and show it in the document form for review (nothing is saved)."""
-    upload = request.files.get("file")
+    uploads = [f for f in request.files.getlist("file") if f.filename]
     level = request.form.get("level", "")
     encoding = request.form.get("encoding", "")
     encoding = encoding if encoding in OFFERED_ENCODINGS else ""
     max_mb = current_app.config["UPLOAD_MAX_MB"]
-    if upload is None or not upload.filename:
-        return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, max_mb=max_mb,
-                               error="请选择要上传的文件。"), 400
+    if not uploads:
+        return _upload_page("请选择要上传的文件。", encoding), 400
+    if len(uploads) > 1:  # several files: the review list, one row per file
+        refused = refuse_count(len(uploads))
+        outcome = refused or start_batch(uploads, level, encoding or None)
+        if isinstance(outcome, str):
+            return _upload_page(outcome, encoding), 413
+        return outcome
+    upload = uploads[0]
     data = upload.read(max_mb * MB + 1)
     try:
         draft = convert_bytes(data, upload.filename, ImportLimits(max_bytes=max_mb * MB), encoding or None)
     except ImportRefused as exc:
-        return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, max_mb=max_mb,
-                               error=str(exc), encoding=encoding), exc.status
+        return _upload_page(str(exc), encoding), exc.status
     if len(draft.body) > MAX_BODY_CHARS:
         # the form could never be saved: say so now instead of loading megabytes into the browser
-        return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, max_mb=max_mb,
-                               error=f"{draft.source_name}：正文约 {len(draft.body) // 10000} 万字，超过单篇文档上限 "
-                                     f"{MAX_BODY_CHARS // 10000} 万字，没有保存任何东西。请把文件拆分成几篇后分别上传。"), 422
-    meta = dict(draft.meta)
-    if level in dict(LEVEL_CHOICES):
-        meta["level"] = level
-    meta.pop("id", None)
-    notes = list(draft.notes)
-    if meta.get("level") == "case" and not meta.get("doc_type"):
-        # A case's title rarely ends in a genre (…的案例, …问题): its 文种 is the level's own.
-        meta["doc_type"] = "典型案例"
-        notes.append("文种按级别填为“典型案例”，请核对。")
+        return _upload_page(f"{draft.source_name}：正文约 {len(draft.body) // 10000} 万字，超过单篇文档上限 "
+                                     f"{MAX_BODY_CHARS // 10000} 万字，没有保存任何东西。请把文件拆分成几篇后分别上传。", encoding), 422
+    meta, notes = review_meta(draft.meta, level)
+    notes = list(draft.notes) + notes
     duplicates, warnings = (), ()
     try:
         preview = get_office().workspace.preview(meta, draft.body)
@@ -155,6 +159,7 @@ def update(doc_id: str):
     context = dict(mode="edit", doc_id=doc_id, values=form_values(meta), body=body, base_version=base_version,
                    title_before=str(meta.get("title") or ""))
     try:
+        check_cites(meta, doc_id)
         result = workspace.update_document(doc_id, meta, body, g.user.name, base_version, force=confirmed,
                                            summary=request.form.get("note", "").strip()[:200])
     except EditConflict as exc:
@@ -199,7 +204,6 @@ def preview():
 @bp.errorhandler(413)
 def too_large(_error):
     """Explain an over-size upload in Chinese on the upload page (nothing was saved)."""
-    max_mb = current_app.config["UPLOAD_MAX_MB"]
-    return render_template("admin/upload.html", suffixes=SUPPORTED_SUFFIXES, max_mb=max_mb,
-                           error=f"上传的内容超过 {max_mb} MB 上限，没有保存任何东西。"
-                                 "请删去文件中的大图片或拆分成几个文件后再上传。"), 413
+    limits = upload_limits()
+    return _upload_page(f"上传的内容超过上限（单个文件 {limits['max_mb']} MB，一次合计 {limits['max_total_mb']} MB），"
+                        "没有保存任何东西。请删去文件中的大图片、拆分文件或分几次上传。"), 413

@@ -110,7 +110,7 @@ def history(doc_id: str):
     except DocumentNotFound:  # a deleted document still has its history
         current = None
     return render_template("admin/history.html", doc_id=doc_id, current=current,
-                           entries=[(e, diff_lines(e.diff)) for e in entries])
+                           entries=entries)
 
 
 @bp.get("/documents/<doc_id>/history/<int:number>")

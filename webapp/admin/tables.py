@@ -9,7 +9,6 @@ from indexer import table_spec as spec_of
 
 from ..office import record
 from ..auth import login_required
-from .lifecycle import diff_lines
 from . import bp
 
 
@@ -148,7 +147,7 @@ def table_history(name: str):
     spec = _spec(name)
     entries = get_tables().history(name)
     return render_template("admin/table_history.html", spec=spec,
-                           entries=[(e, diff_lines(e.diff)) for e in entries])
+                           entries=entries)
 
 
 @bp.post("/tables/<name>/history/<int:number>/restore")
