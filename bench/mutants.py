@@ -53,11 +53,14 @@ def csrf_exempt(name: str, view: str, form: str) -> Break:
                  f"只有{form}不查 CSRF 令牌")
 
 
-def facet_not_recounted(param: str, label: str) -> Break:
-    """Skip the disjunctive recount of one facet of the results page (the others still recount)."""
-    check = 'if param == "year" and not state.year or param != "year" and param not in state.filters:'
-    return Break(f"{param}-facet-skipped", "webapp/search.py", check,
-                 check[:-1] + f' or param == "{param}":', FACETS, f"{label}分面选中后不再去掉自身条件重新计数")
+RECOUNT = "    for name in clauses:\n"  # indexer/search/facets.py: count_facets recounts each filtered facet
+
+
+def facet_not_recounted(name: str, label: str) -> Break:
+    """Skip the disjunctive recount of one facet (the others still recount)."""
+    return Break(f"{name}-facet-skipped", "indexer/search/facets.py", RECOUNT,
+                 f"    for name in [n for n in clauses if n != {name!r}]:\n", FACETS,
+                 f"{label}分面选中后不再去掉自身条件重新计数")
 
 
 BREAKS = [
@@ -86,13 +89,11 @@ BREAKS = [
     Break("min-score-0.1", "indexer/qa/answerer.py", "MIN_SCORE = 0.2", "MIN_SCORE = 0.1", QA, "得分下限从 0.2 降到 0.1"),
     Break("floors-0", "indexer/qa/answerer.py", "MIN_EVIDENCE = 0.35\nMIN_SCORE = 0.2",
           "MIN_EVIDENCE = 0\nMIN_SCORE = 0", QA, "两个拒答下限都为 0"),
-    Break("year-facet-recount", "webapp/search.py",
-          'options = replace(state, year="", page="1").search_options()',
-          'options = replace(state, page="1").search_options()', FACETS, "年份分面不再去掉自身条件重新计数"),
+    facet_not_recounted("year", "年份"),
     facet_not_recounted("level", "级别"),
-    facet_not_recounted("type", "文种"),
+    facet_not_recounted("doc_type", "文种"),
     facet_not_recounted("issuer", "发文机关"),
-    facet_not_recounted("tag", "主题标签"),
+    facet_not_recounted("tags", "主题标签"),
     facet_not_recounted("status", "状态"),
     Break("repealed-like-current", "indexer/qa/answerer.py",
           'STATUS_FACTOR = {"现行有效": 1.0, "已被替代": 0.6, "已废止": 0.5}',
@@ -119,8 +120,7 @@ BREAKS = [
           "        info = self.history_store.append(doc_id, new, author=author, action=action, summary=summary, "
           "path=relpath)\n        self.pending.end(doc_id)\n",
           ("tests/test_editing.py", "tests/test_admin.py"), "修改时先更新索引、后写文件"),
-    Break("facet-recount-removed", "webapp/search.py",
-          "    facets = disjunctive_facets(state, page.facets)\n", "    facets = dict(page.facets)\n",
+    Break("facet-recount-removed", "indexer/search/facets.py", RECOUNT, "    for name in ():\n",
           FACETS, "检索页的分面不再去掉自身条件重新计数"),
     Break("per-address-lockout", "webapp/accounts.py",
           ', (f"addr:{address}", self.per_address)]', "]",

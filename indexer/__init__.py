@@ -2,20 +2,21 @@
 
 Only this package imports whoosh or jieba; callers get plain frozen dataclasses.
 """
-from .errors import (CorpusError, DocumentNotFound, IndexBusy, IndexMissing, PolicyKBError,
+from .errors import (CorpusError, DocumentNotFound, IndexBusy, IndexDamaged, IndexMissing, PolicyKBError,
                      QueryError)
-from .models import LEVELS, Hit, IndexReport, PolicyDoc, SearchPage
+from .models import FACET_BY_NAME, FACETS, LEVELS, Hit, IndexReport, PolicyDoc, SearchPage
+from .settings import SETTING_BY_NAME, SETTINGS, Setting, setting
 
-__all__ = ["KnowledgeBase", "PolicyDoc", "Hit", "SearchPage", "IndexReport", "LEVELS",
-           "PolicyKBError", "CorpusError", "QueryError", "IndexMissing", "IndexBusy",
-           "DocumentNotFound"]
+__all__ = ["KnowledgeBase", "PolicyDoc", "Hit", "SearchPage", "IndexReport", "LEVELS", "FACETS", "FACET_BY_NAME",
+           "PolicyKBError", "CorpusError", "QueryError", "IndexMissing", "IndexBusy", "IndexDamaged",
+           "DocumentNotFound", "SETTINGS", "SETTING_BY_NAME", "Setting", "setting"]
 
 
 # The rest of the package face, loaded on first use: KnowledgeBase pulls in whoosh, and the import
 # worker (a fresh process per file) needs none of it.  The site imports only these names.
 _LAZY = {
     "KnowledgeBase": "kb",
-    "CLIError": "cli", "command_line": "cli", "kb_options": "cli", "run_index": "cli",
+    "CLIError": "cli", "command_line": "cli", "kb_options": "cli", "run_index": "cli", "setting_option": "cli",
     "STORE_LOCK_TIMEOUT": "index.store",
     "STATUSES": "models",
     "FIELD_LABELS": "office.form", "MAX_BODY_CHARS": "office.form", "FieldError": "office.form",

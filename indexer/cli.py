@@ -3,21 +3,19 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import unicodedata
-from html import unescape
 
 import click
 
 from .clichinese import ChineseGroup
 from .errors import PolicyKBError
 from .kb import KnowledgeBase
-from .models import LEVELS
+from .models import FACETS, LEVELS
 from .review import format_text, read_plan_bytes
+from .search import PLAIN, TERMINAL
+from .settings import SETTING_BY_NAME, setting
 
-
-CLI_LOCK_TIMEOUT = 300.0  # seconds a command waits for another process's index lock
 
 
 class CLIError(click.ClickException):
@@ -32,10 +30,25 @@ class CLIError(click.ClickException):
 
 def kb_options(func):
     """Add the shared --corpus/--index options."""
-    func = click.option("--index", "index_dir", envvar="POLICYKB_INDEX", default="var/index",
-                        show_default=True, help="索引目录（可随时删除后重建）。")(func)
-    func = click.option("--corpus", "corpus_dir", envvar="POLICYKB_CORPUS", default="corpus",
-                        show_default=True, help="语料目录（文档的唯一来源）。")(func)
+    for option, name, key in (("--index", "index_dir", "INDEX_DIR"), ("--corpus", "corpus_dir", "CORPUS_DIR")):
+        func = setting_option(option, name, SETTING_BY_NAME[key])(func)
+    return func
+
+
+def setting_option(option: str, name: str, setting, help: str = ""):
+    """Return a click option that reads *setting*'s environment variable and default (indexer.settings)."""
+    return click.option(option, name, envvar=setting.env, default=setting.default, show_default=True,
+                        help=(help or setting.help) + "。")
+
+
+def facet_options(func):
+    """Add one option per facet (``models.FACETS``): ``--level``, ``--type``, ``--tag``…"""
+    for facet in reversed(FACETS):
+        if facet.range_field:
+            func = click.option(f"--{facet.param}", facet.name, help=f"{facet.label}：{facet.hint}。")(func)
+        else:
+            hint = f"{facet.label}：{facet.hint}" if facet.hint else facet.label
+            func = click.option(f"--{facet.param}", facet.name, multiple=True, help=f"{hint}（可多次指定）。")(func)
     return func
 
 
@@ -43,13 +56,9 @@ def open_kb(corpus_dir: str, index_dir: str) -> KnowledgeBase:
     return KnowledgeBase(corpus_dir, index_dir)
 
 
-def mark_for_terminal(snippet_html: str) -> str:
-    """Turn an HTML snippet into terminal text: bold on a terminal, 【】 when piped."""
-    if sys.stdout.isatty():
-        text = snippet_html.replace("<mark>", "\x1b[1;33m").replace("</mark>", "\x1b[0m")
-    else:
-        text = snippet_html.replace("<mark>", "【").replace("</mark>", "】")
-    return unescape(re.sub(r"<[^>]+>", "", text) if "<" in text.replace("\x1b", "") else text)
+def for_terminal(marked) -> str:
+    """Write a snippet or an answer (a ``Marked``) with its marks bold on a terminal, 【】 when piped."""
+    return marked.format(TERMINAL if sys.stdout.isatty() else PLAIN)
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,12 +95,8 @@ class ProgressBar:
 
 
 def lock_timeout() -> float:
-    """Return how long a command waits for another process's index lock (``POLICYKB_LOCK_TIMEOUT``)."""
-    value = os.environ.get("POLICYKB_LOCK_TIMEOUT", "").strip()
-    try:
-        return max(0.0, float(value)) if value else CLI_LOCK_TIMEOUT
-    except ValueError:
-        return CLI_LOCK_TIMEOUT
+    """Return how long a command waits for another process's index lock (the setting ``LOCK_TIMEOUT``)."""
+    return setting("LOCK_TIMEOUT")
 
 
 def run_index(kb: KnowledgeBase, rebuild: bool, quiet: bool = False, verify: bool = False,
@@ -141,21 +146,16 @@ def index_command(corpus_dir, index_dir, rebuild, verify, quiet):
 @cli.command("search")
 @kb_options
 @click.argument("query", nargs=-1)
-@click.option("--level", multiple=True, help="级别：中央/省级/市级/集团/典型案例（可多次指定）。")
-@click.option("--type", "doc_type", multiple=True, help="文种，如 意见、通知、典型案例。")
-@click.option("--issuer", multiple=True, help="发文机关。")
-@click.option("--year", help="年份或范围，如 2005 或 2005-2006。")
-@click.option("--status", multiple=True, help="状态：现行有效/已废止/已被替代。")
+@facet_options
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", help="排序。")
 @click.option("--page", default=1, show_default=True, help="页码。")
 @click.option("--limit", default=10, show_default=True, help="每页条数。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
-def search_command(corpus_dir, index_dir, query, level, doc_type, issuer, year, status, sort, page,
-                   limit, as_json):
+def search_command(corpus_dir, index_dir, query, sort, page, limit, as_json, **filters):
     """检索文档。不带 QUERY 时进入交互模式。"""
     kb = open_kb(corpus_dir, index_dir)
-    options = dict(level=list(level), doc_type=list(doc_type), issuer=list(issuer), year=year,
-                   status=list(status), sort=sort, page=page, per_page=limit)
+    options = dict({name: list(v) if isinstance(v, tuple) else v for name, v in filters.items()},
+                   sort=sort, page=page, per_page=limit)
     try:
         if not kb.store.is_usable():
             click.echo("正在建立索引……", err=True)
@@ -184,7 +184,7 @@ def print_page(result) -> None:
         click.echo(f"   {meta}")
         if hit.section:
             click.echo(f"   位置：{hit.section}")
-        click.echo(f"   {mark_for_terminal(hit.snippet)}")
+        click.echo(f"   {for_terminal(hit.marked)}")
         click.echo(f"   id：{hit.id}" + (f"#{hit.passage}" if hit.passage else ""))
     if not result.hits:
         click.echo("没有找到结果。可以试试：减少检索词、换用全称或简称、去掉筛选条件。")
@@ -254,8 +254,7 @@ def review_command(corpus_dir, index_dir, plan_file, checklist_id, as_json):
 
 @cli.command("import")
 @kb_options
-@click.option("--instance", "instance_dir", envvar="POLICYKB_INSTANCE", default="var", show_default=True,
-              help="实例目录（历史版本、回收站、账号、审计日志）。")
+@setting_option("--instance", "instance_dir", SETTING_BY_NAME["INSTANCE_DIR"], "实例目录（历史版本、回收站、账号、审计日志）")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--level", required=True, help="级别：中央/省级/市级/集团/典型案例（或 central 等）。")
 @click.option("--type", "doc_type", default="", help="文种（不填则从标题推测）。")
@@ -353,13 +352,13 @@ def print_answers(result) -> None:
         if result.fallback_hits:
             for n, hit in enumerate(result.fallback_hits, 1):
                 click.echo(f"{n}. [{hit.level_label}] {hit.title}" + (f" · {hit.section}" if hit.section else ""))
-                click.echo(f"   {mark_for_terminal(hit.snippet)}")
+                click.echo(f"   {for_terminal(hit.marked)}")
         else:
             click.echo("没有相关文档。可以换个说法，或使用 policykb search 检索关键词。")
         return
     for n, answer in enumerate(result.answers, 1):
         click.echo()
-        click.secho(f"{n}. {mark_for_terminal(answer.html)}", bold=n == 1)
+        click.secho(f"{n}. {for_terminal(answer.marked)}", bold=n == 1)
         meta = " · ".join(x for x in (f"[{answer.level_label}] {answer.title}", answer.issuer, answer.doc_no,
                                        answer.date) if x)
         click.echo(f"   出处：{meta}")

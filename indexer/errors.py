@@ -60,6 +60,20 @@ class IndexBusy(PolicyKBError):
             super().__init__(f"索引正在被另一个进程更新（{index_dir}），请稍后再试。")
 
 
+class IndexDamaged(PolicyKBError):
+    """Reading the index failed: its files are damaged, truncated, deleted or from another machine.
+
+    The index is derived from the corpus, so a rebuild repairs it; ``cause`` is what reading raised.
+    """
+
+    status = 503
+
+    def __init__(self, index_dir, cause: BaseException | None = None):
+        super().__init__(f"检索索引已损坏（{index_dir}），请运行 policykb index --rebuild 从语料库重建；文档原文不受影响。")
+        self.index_dir = str(index_dir)
+        self.cause = cause
+
+
 class DocumentNotFound(PolicyKBError):
     """No document has the requested id."""
 

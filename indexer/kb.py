@@ -16,8 +16,9 @@ from .index import Reconciler
 from .search.catalog import Catalog, Suggestion, term_anchor
 from .corpus.reader import Corpus, derived_id
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
-from .models import CorpusProblem, IndexReport, PolicyDoc, SearchPage
+from .models import FACET_BY_NAME, CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .search.query import Filters, parse_query
+from .index import reads_index, set_segment_budget
 from .index.resultcache import ResultCache
 from .search.run import QueryCompiler, run_search
 from .index.store import IndexChanged, IndexStore
@@ -25,10 +26,11 @@ from .index.storedmeta import stored_metas
 from .corpus.wording import merged_wording
 from .review import (Knowledge, Report, Reviewer, checklist_problems, citation_of, load_checklists, open_checklist,
                      plan_from_file, plan_from_text)
+from .settings import SETTING_BY_NAME, setting
 
-DEFAULT_CORPUS = "corpus"
-DEFAULT_INDEX = os.path.join("var", "index")
-DEFAULT_INSTANCE = "var"
+DEFAULT_CORPUS = SETTING_BY_NAME["CORPUS_DIR"].default
+DEFAULT_INDEX = SETTING_BY_NAME["INDEX_DIR"].default
+DEFAULT_INSTANCE = SETTING_BY_NAME["INSTANCE_DIR"].default
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_QUESTION_CHARS = 200
@@ -46,8 +48,8 @@ class KnowledgeBase:
     :param index_dir: where index generations live; deleting it only costs a rebuild.
     :param segmenter: ``jieba``, ``rjieba`` or ``auto``.
     :param instance_dir: history, trash and edit lock of the office workspace (not in corpus/).
-    :param result_cache: how many search pages and answers to keep (0: none; default
-        ``POLICYKB_RESULT_CACHE`` or 512).
+    :param result_cache: how many search pages and answers to keep (0: none; default the setting
+        ``RESULT_CACHE``).  The other settings (``indexer.settings``) are read here too.
     """
 
     def __init__(self, corpus_dir: str | os.PathLike = DEFAULT_CORPUS,
@@ -70,15 +72,8 @@ class KnowledgeBase:
         self._results = ResultCache(result_cache)
         self._parsed = ResultCache(PARSED_DOCUMENTS)
 
-        # Worker processes for full rebuilds of large corpora (POLICYKB_INDEX_WORKERS).
-        self.index_workers = default_workers()
-
-    @classmethod
-    def from_env(cls, corpus_dir=None, index_dir=None, instance_dir=None) -> "KnowledgeBase":
-        """Build from arguments, else ``POLICYKB_CORPUS``/``POLICYKB_INDEX``/``POLICYKB_INSTANCE``."""
-        return cls(corpus_dir or os.environ.get("POLICYKB_CORPUS") or DEFAULT_CORPUS,
-                   index_dir or os.environ.get("POLICYKB_INDEX") or DEFAULT_INDEX,
-                   instance_dir=instance_dir or os.environ.get("POLICYKB_INSTANCE") or DEFAULT_INSTANCE)
+        self.index_workers = default_workers()  # processes for full rebuilds of large corpora
+        set_segment_budget(setting("SEGMENT_CACHE_MB"))
 
     # -- components (built lazily: nothing heavy at construction) ------------------------------
     def _dictionary_words(self) -> list[tuple[str, int, str]]:
@@ -275,6 +270,7 @@ class KnowledgeBase:
         return Reviewer(knowledge).review(parsed, checklist, related=related)
 
     # -- reading -----------------------------------------------------------------------------
+    @reads_index
     def searcher(self):
         """Return this thread's searcher, reopened when the index has changed."""
         store = self.store
@@ -319,31 +315,30 @@ class KnowledgeBase:
         self.search("", per_page=1)
         self.close()
 
-    def search(self, query: str = "", *, level=None, doc_type=None, issuer=None, status=None,
-               tag=None, year=None, year_from=None, year_to=None, sort: str = "relevance",
-               page: int = 1, per_page: int = 10, facets: bool = True) -> SearchPage:
-        """Search documents; filters accept one value or a list of alternatives.
+    @reads_index
+    def search(self, query: str = "", *, year_from=None, year_to=None, sort: str = "relevance",
+               page: int = 1, per_page: int = 10, facets: bool = True, **filters) -> SearchPage:
+        """Search documents; a filter per facet (``level=``, ``doc_type=``, ``tags=``, ``year=``… the
+        names of ``models.FACETS``) takes one value or a list of alternatives.
 
         :raises QueryError: for invalid parameters (with a Chinese message naming them).
         """
         started = time.perf_counter()
-        key = ("search", query, _frozen(level), _frozen(doc_type), _frozen(issuer), _frozen(status),
-               _frozen(tag), str(year or ""), str(year_from or ""), str(year_to or ""), sort, str(page),
-               str(per_page), bool(facets))
+        unknown = sorted(set(filters) - set(FACET_BY_NAME))
+        if unknown:
+            raise TypeError(f"search() got an unexpected keyword argument {unknown[0]!r}")
+        key = ("search", query, tuple((name, _frozen(filters.get(name))) for name in FACET_BY_NAME),
+               str(year_from or ""), str(year_to or ""), sort, str(page), str(per_page), bool(facets))
         result = self._results.get_or_compute(self._result_generation(), key, lambda: self._search(
-            query, level=level, doc_type=doc_type, issuer=issuer, status=status, tag=tag, year=year,
-            year_from=year_from, year_to=year_to, sort=sort, page=page, per_page=per_page, facets=facets))
+            query, filters, year_from=year_from, year_to=year_to, sort=sort, page=page, per_page=per_page,
+            facets=facets))
         return replace(result, took_ms=(time.perf_counter() - started) * 1000, facets=dict(result.facets))
 
-    def _search(self, query, *, level, doc_type, issuer, status, tag, year, year_from, year_to, sort,
-                page, per_page, facets) -> SearchPage:
+    def _search(self, query, chosen: dict, *, year_from, year_to, sort, page, per_page, facets) -> SearchPage:
         filters = Filters()
-        for name, values in (("level", level), ("doc_type", doc_type), ("issuer", issuer),
-                             ("status", status), ("tag", tag)):
-            for value in ([values] if isinstance(values, str) else (values or [])):
-                filters.add(name, value)
-        if year:
-            filters.set_years(str(year))
+        for name, values in chosen.items():
+            for value in ([values] if isinstance(values, (str, int)) else (values or [])):
+                filters.add(name, str(value))
         if year_from or year_to:
             filters.year_from = _int_param(year_from, "year_from", 1900, 2100) if year_from else None
             filters.year_to = _int_param(year_to, "year_to", 1900, 2100) if year_to else None
@@ -356,6 +351,7 @@ class KnowledgeBase:
         return run_search(self.searcher(), compiler, parsed, page=page, per_page=per_page,
                           sort=sort, with_facets=facets)
 
+    @reads_index
     def get_document(self, doc_id: str) -> PolicyDoc:
         """Read a document from the corpus (not the index), by id.
 
@@ -378,6 +374,7 @@ class KnowledgeBase:
             raise DocumentNotFound(doc_id)
         return doc
 
+    @reads_index
     def documents(self, **filters) -> list[dict]:
         """Return the metadata of every indexed document matching exact field *filters*."""
         searcher = self.searcher()
@@ -409,10 +406,6 @@ class KnowledgeBase:
     def related(self, doc_id: str, limit: int = 6) -> list[dict]:
         """Return metadata of documents related to *doc_id* (citations, replacements, tags)."""
         return self.catalog().related(doc_id, limit)
-
-    def facets(self, **filters) -> dict:
-        """Return facet counts (as in a search page) over all documents matching *filters*."""
-        return self.search("", per_page=1, **filters).facets
 
     def glossary_entries(self) -> list[dict]:
         """Return the glossary with each term's source document and resolved passage anchor."""
@@ -498,6 +491,7 @@ class KnowledgeBase:
         return self.workspace.restore_version(doc_id, number, author)
 
     # -- questions ---------------------------------------------------------------------------
+    @reads_index
     def ask(self, question: str, level=None, limit: int = 3) -> "AnswerSet":
         """Answer a question with exact sentences from the corpus and their citations.
 
@@ -544,7 +538,7 @@ class KnowledgeBase:
         if not answers:
             query = analyzed.core or text
             try:
-                fallback = self.search(query[:200], level=list(filters.level), per_page=5, facets=False).hits
+                fallback = self.search(query[:200], level=filters.values["level"], per_page=5, facets=False).hits
             except QueryError:  # nothing searchable in the question: no hits rather than the whole library
                 fallback = ()
         return AnswerSet(question=text, type=analyzed.qtype, answers=tuple(answers),
@@ -558,8 +552,8 @@ class KnowledgeBase:
 
 def _frozen(values) -> tuple:
     """Return a hashable form of a filter argument (one value or a list of alternatives)."""
-    if values is None or isinstance(values, str):
-        return (values or "",)
+    if values is None or isinstance(values, (str, int)):
+        return (str(values or ""),)
     return tuple(str(v) for v in values)
 
 

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
+from typing import Callable, Mapping
+
+from .errors import QueryError
 
 LEVELS = {
     "central": "中央",
@@ -26,6 +30,81 @@ def level_key(value: str | None) -> str | None:
     if value in LEVELS:
         return value
     return LEVEL_BY_LABEL.get(value)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One row of :data:`FACETS`: a document field that people narrow a search by.
+
+    ``name`` is the :class:`PolicyDoc` attribute, the index field, the key of ``SearchPage.facets``
+    and of ``Filters``, and the ``KnowledgeBase.search`` keyword.  ``param`` is the spelling people
+    type: the URL parameter and the CLI option (``--param``); with ``words`` it also starts a filter
+    in the search box (``级别:省级``).
+    """
+
+    name: str
+    param: str
+    label: str                     # the facet's title on the results page
+    words: tuple[str, ...]         # Chinese names for the search box
+    hint: str                      # what may be given (CLI help; may be empty)
+    multi: bool = False            # a document holds several values (tags)
+    order: str = "count"           # "count": most documents first; "newest": largest first;
+                                   # "listed": the order of ``labels``
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)  # value -> what the page shows
+    choices: tuple[str, ...] = ()  # the values a filter accepts, as people write them (any when empty)
+    accept: Callable[[str], str | None] | None = None  # typed value -> stored value; None if not a choice
+    range_field: str = ""          # one range ("2005-2006") over this numeric field, not alternatives
+    missing: str = "未注明"         # indexed for a document without a value (single-valued facets)
+    shown: int = 8                 # values listed before 更多
+
+    def clean(self, value: str) -> str:
+        """Return the stored form of a *value* a person typed; raise QueryError naming the choices."""
+        if self.accept is not None:
+            found = self.accept(value)
+        elif self.choices:
+            found = value if value in self.choices else None
+        else:
+            return value
+        if found is None:
+            raise QueryError(f"未知的{self.label}“{value}”，可选：{'、'.join(self.choices)}。", self.param)
+        return found
+
+    def value_label(self, value: str) -> str:
+        return self.labels.get(value, value)
+
+    def indexed(self, doc: "PolicyDoc") -> str:
+        """Return the index field value of *doc* (several values comma-separated)."""
+        value = getattr(doc, self.name)
+        if self.multi:
+            return ",".join(v.replace(",", " ") for v in value)
+        return str(value) if value else self.missing
+
+    def ordered(self, counts: dict) -> list[tuple[str, int]]:
+        """Return ``(value, count)`` pairs of *counts* in this facet's order, empty values dropped."""
+        pairs = sorted(((str(v), c) for v, c in counts.items() if v not in (None, "", b"")),
+                       key=lambda p: (-p[1], p[0]))
+        if self.order == "newest":
+            pairs.sort(key=lambda p: p[0], reverse=True)
+        elif self.order == "listed":
+            listed = list(self.labels)
+            pairs.sort(key=lambda p: listed.index(p[0]) if p[0] in listed else len(listed))
+        return pairs
+
+
+# The facets, in the order the results page lists them.  Adding one is a row here plus its field
+# on PolicyDoc (read from the front matter in corpus/reader.py): the index schema, the filters, the
+# counts, the URL parameters, the CLI options and the results page all follow this table.
+FACETS = (
+    Facet("level", "level", "级别", ("级别", "层级"), "中央/省级/市级/集团/典型案例", order="listed",
+          labels=MappingProxyType(LEVELS), choices=tuple(LEVELS.values()), accept=level_key),
+    Facet("doc_type", "type", "文种", ("类型", "文种"), "如 意见、通知、典型案例"),
+    Facet("issuer", "issuer", "发文机关", ("发文", "发文机关"), ""),
+    Facet("year", "year", "年份", ("年份", "年"), "一年或一个范围，如 2005 或 2005-2006", order="newest",
+          range_field="year_num"),
+    Facet("tags", "tag", "主题标签", ("标签",), "如 督导、整改", multi=True, shown=12),
+    Facet("status", "status", "状态", ("状态",), "现行有效/已废止/已被替代", choices=STATUSES),
+)
+FACET_BY_NAME = MappingProxyType({facet.name: facet for facet in FACETS})
 
 
 @dataclass(frozen=True)
@@ -139,9 +218,12 @@ class Hit:
     section: str
     tags: tuple[str, ...] = ()
     sample: bool = False
+    # the snippet before formatting (indexer.search.highlight.Marked): ``snippet`` is its HTML
+    marked: object = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        del data["marked"]
         data["tags"] = list(self.tags)
         data["url"] = f"/documents/{self.id}" + (f"#{self.passage}" if self.passage else "")
         return data

@@ -67,14 +67,3 @@ def test_serve_and_user_take_the_instance_option():
     for command in (["serve"], ["user", "add"], ["user", "passwd"], ["user", "list"]):
         result = CliRunner().invoke(cli, [*command, "--help"])
         assert "--instance" in result.output and "--corpus" in result.output, command
-
-
-def test_every_office_setting_is_documented_in_the_readme():
-    from pathlib import Path
-
-    from webapp.office import OFFICE_SETTINGS
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    for name, env, _default, _help in OFFICE_SETTINGS:
-        assert f"`{name}`" in readme, name
-        if env:
-            assert f"`{env}`" in readme, env

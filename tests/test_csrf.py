@@ -21,7 +21,7 @@ from indexer import KnowledgeBase
 from webapp import SETTINGS, create_app
 from webapp.database import FILENAME
 from indexer.office.wordtables import WordTables
-from webapp.office import OFFICE_SETTINGS, get_office
+from webapp.office import get_office
 
 from admin_helpers import TOKEN_RE, form_fields, login
 from conftest import write_doc
@@ -90,7 +90,7 @@ def snapshot(site: Site) -> dict:
     with sqlite3.connect(site.base / "var" / FILENAME) as conn:
         tables = {name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall())
                   for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    names = [s[0] for s in SETTINGS] + [s[0] for s in OFFICE_SETTINGS]
+    names = [s.name for s in SETTINGS]
     return {"corpus": files(site.kb.corpus.root), "instance": files(site.base / "var"), "db": tables,
             "settings": {n: site.app.config.get(n) for n in names},
             "index": [h.id for h in site.kb.search("", per_page=50).hits]}

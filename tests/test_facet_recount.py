@@ -1,18 +1,24 @@
-"""On the results page every facet is disjunctive: chosen values of one facet combine with OR, so
-the facet keeps offering its other values, counted without its own filter but with all the others.
+"""Every facet is disjunctive: chosen values of one facet combine with OR, so the facet keeps
+offering its other values, counted without its own filter but with all the others.
 
 Each facet of the page is tested on its own (breaking the recount of one facet fails its case),
-with counts written out by hand for a corpus of five documents.
+with counts written out by hand for a corpus of five documents.  The results page, /api/facets and
+``policykb search --json`` show the same counts, from one search.
 """
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 
 import pytest
+from click.testing import CliRunner
+
+import indexer.kb
 
 from indexer import KnowledgeBase
 from webapp import create_app
+from webapp.cli import cli
 from webapp.params import FACET_PARAM
 
 from conftest import write_doc
@@ -47,7 +53,7 @@ ONE_FILTER = {
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("facets")
     root = tmp / "corpus"
     for doc_id, level, doc_type, issuer, date, tags, status in DOCS:
@@ -59,18 +65,29 @@ def client(tmp_path_factory):
     kb = KnowledgeBase(root, tmp / "index")
     kb.index()
     app = create_app({"KB": kb, "TESTING": True, "INSTANCE_PATH": str(tmp / "instance")})
-    return app.test_client()
+    return app.test_client(), kb, ["--corpus", str(root), "--index", str(tmp / "index")]
 
 
-def page_facets(client, **params) -> tuple[list[str], dict]:
-    """Return (hit ids, {facet: {value: count}}) as the results page shows them."""
+@pytest.fixture(scope="module")
+def client(site):
+    return site[0]
+
+
+def page_facet_lists(client, **params) -> tuple[list[str], dict]:
+    """Return (hit ids, {facet: [(value, count), ...]}) as the results page lists them."""
     html = client.get("/search", query_string={"q": "督导", **params}).get_data(as_text=True)
     ids = re.findall(r'class="hit" data-doc-id="([^"]+)"', html)
     facets = {}
     for name, section in re.findall(r'<section class="facet" data-facet="(\w+)">(.*?)</section>', html, re.S):
-        facets[name] = {unescape(v): int(c) for v, c in
-                        re.findall(r'data-value="([^"]*)">.*?<span class="count">(\d+)</span>', section, re.S)}
+        facets[name] = [(unescape(v), int(c)) for v, c in
+                        re.findall(r'data-value="([^"]*)">.*?<span class="count">(\d+)</span>', section, re.S)]
     return ids, facets
+
+
+def page_facets(client, **params) -> tuple[list[str], dict]:
+    """Return (hit ids, {facet: {value: count}}) as the results page shows them."""
+    ids, facets = page_facet_lists(client, **params)
+    return ids, {name: dict(values) for name, values in facets.items()}
 
 
 def test_every_facet_of_the_page_has_a_case():
@@ -104,3 +121,65 @@ def test_two_filtered_facets_each_count_under_the_other(client, facet, value, ot
     ids, facets = page_facets(client, **{FACET_PARAM[facet]: value, FACET_PARAM[other]: other_value})
     for name, counts in expected.items():
         assert facets[name] == {v: c for v, c in counts.items() if c}, name
+
+
+def listed(facets_json: dict) -> dict:
+    """Return {facet: [(value, count), ...]} of a JSON answer, facets without values left out."""
+    return {name: [(v["value"], v["count"]) for v in values] for name, values in facets_json.items() if values}
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    {"level": "provincial"},
+    {"level": ["provincial", "central"], "tag": "整改"},
+    {"year": "2006", "status": "现行有效"},
+    {"type": "通知", "issuer": "甲省委", "tag": "学习"},
+])
+def test_page_api_and_cli_give_the_same_facet_counts(site, params):
+    """/search, /api/facets and policykb search --json: the same values, counts and order."""
+    client, _kb, paths = site
+    _, on_page = page_facet_lists(client, **params)
+    api = client.get("/api/facets", query_string={"q": "督导", **params}).get_json()
+    options = [arg for param, values in params.items()
+               for value in ([values] if isinstance(values, str) else values) for arg in (f"--{param}", value)]
+    result = CliRunner().invoke(cli, ["search", "督导", *paths, *options, "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert listed(api["facets"]) == on_page
+    assert listed(json.loads(result.output)["facets"]) == on_page
+    if set(params) == {"level"}:  # issue 12: the API counted a filtered level under its own filter
+        assert dict(on_page["level"]) == ALL["level"]
+
+
+def test_a_filtered_results_page_runs_one_search(site, monkeypatch):
+    """Two filtered facets, each counted without its own filter: still one search for the results.
+
+    (The page's 高级检索 panel lists the library's values with one search of its own, the same
+    with or without filters; it is counted apart.)
+    """
+    client, kb, _ = site
+    searches, runs = [], []
+    search = kb.search
+    run_search = indexer.kb.run_search
+
+    def counting_search(query="", **kwargs):
+        searches.append(query)
+        return search(query, **kwargs)
+
+    def counting_run(*args, **kwargs):
+        runs.append(args[2].text)
+        return run_search(*args, **kwargs)
+
+    monkeypatch.setattr(kb, "search", counting_search)
+    monkeypatch.setattr(indexer.kb, "run_search", counting_run)
+    kb._results.clear()  # a cached page would hide the searches the page asks for
+    ids, facets = page_facets(client, level="provincial", tag="整改")
+    assert ids == ["d1"]
+    assert facets["level"] == {"provincial": 1, "central": 1}, "level counted under the tag filter only"
+    assert facets["tags"] == {"整改": 1, "纪律": 1}, "tags counted under the level filter only"
+    assert searches.count("督导") == 1, searches
+    assert runs.count("督导") == 1, runs
+    filtered = len(searches)
+    searches.clear()
+    kb._results.clear()
+    page_facets(client)
+    assert len(searches) == filtered, "filters add no search"

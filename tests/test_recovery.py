@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from indexer import KnowledgeBase
+from indexer import IndexDamaged, KnowledgeBase
 from webapp import create_app
 
 from webapp.office import get_office
@@ -76,3 +76,70 @@ def test_a_form_sent_while_the_index_is_damaged_is_saved_and_the_index_repaired(
     assert "status: 已废止" in (tiny_corpus / "a.md").read_text(encoding="utf-8")
     html = client.get("/search?q=学时&status=已废止").get_data(as_text=True)
     assert 'data-doc-id="rule-a"' in html and "Traceback" not in html
+
+
+# -- damage is a type: the knowledge base raises IndexDamaged, the site repairs on that type ---------
+
+def test_a_truncated_index_is_reported_as_index_damaged(tiny_corpus, site):
+    for path in (site / "index").rglob("*.toc"):
+        path.write_bytes(path.read_bytes()[:40])
+    kb = KnowledgeBase(tiny_corpus, site / "index")
+    with pytest.raises(IndexDamaged) as caught:
+        kb.search("学时")
+    assert caught.value.status == 503 and "policykb index --rebuild" in str(caught.value)
+    assert caught.value.cause is not None  # what whoosh raised, kept for the log
+
+
+def test_an_error_raised_inside_whoosh_becomes_index_damaged(tiny_corpus, site):
+    """A deleted segment file: whoosh's own FileNotFoundError, raised deep in its file storage."""
+    kb = KnowledgeBase(tiny_corpus, site / "index")
+    assert kb.search("学时").total
+    kb.close()
+    segments = [p for p in (site / "index").rglob("*") if p.suffix == ".seg"]
+    assert segments
+    for path in segments:
+        path.unlink()
+    with pytest.raises(IndexDamaged) as caught:
+        KnowledgeBase(tiny_corpus, site / "index").get_document("rule-a")
+    assert isinstance(caught.value.cause, FileNotFoundError)
+    origin = caught.value.cause.__traceback__
+    while origin.tb_next is not None:
+        origin = origin.tb_next
+    assert origin.tb_frame.f_globals["__name__"].startswith("whoosh")
+
+
+def test_a_bug_outside_the_index_is_not_called_damage(tiny_corpus, site, monkeypatch):
+    """An error of our own code stays what it is: the site shows its error page and rebuilds nothing."""
+    kb = KnowledgeBase(tiny_corpus, site / "index", instance_dir=site / "var")
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug, not the index")
+
+    monkeypatch.setattr("indexer.kb.parse_query", broken)
+    with pytest.raises(KeyError):
+        kb.search("学时")
+    app = create_app({"KB": kb, "INSTANCE_PATH": str(site / "var")})
+    rebuilt = []
+    monkeypatch.setattr(kb, "index", lambda **kw: rebuilt.append(kw))
+    response = app.test_client().get("/search?q=学时")
+    assert response.status_code == 500 and "Traceback" not in response.get_data(as_text=True)
+    assert rebuilt == []
+
+
+def test_the_site_repairs_on_the_type_alone(tiny_corpus, site, monkeypatch):
+    """IndexDamaged from any reading method sends the site to repair and answer again."""
+    kb = KnowledgeBase(tiny_corpus, site / "index", instance_dir=site / "var")
+    app = create_app({"KB": kb, "INSTANCE_PATH": str(site / "var")})
+    search, failures, repairs = kb.search, [IndexDamaged(site / "index")], []
+
+    def once_damaged(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return search(*args, **kwargs)
+
+    index = kb.index
+    monkeypatch.setattr(kb, "search", once_damaged)
+    monkeypatch.setattr(kb, "index", lambda **kw: repairs.append(kw) or index(**kw))
+    response = app.test_client().get("/search?q=学时")
+    assert response.status_code == 200 and "关于学习培训的规定" in response.get_data(as_text=True)
+    assert repairs == [{"rebuild": False}]

@@ -7,34 +7,21 @@ from pathlib import Path
 
 from flask import Flask
 
-from indexer import KnowledgeBase
-
-# Settings: (name, default, help).  Each may also be set through the environment variable named
-# in the README; ``create_app(config)`` overrides both.
-SETTINGS = (
-    ("CORPUS_DIR", "corpus", "语料目录（环境变量 POLICYKB_CORPUS）"),
-    ("INDEX_DIR", os.path.join("var", "index"), "索引目录（环境变量 POLICYKB_INDEX）"),
-    ("SECRET_KEY", None, "会话密钥（环境变量 POLICYKB_SECRET_KEY；缺省时生成并保存在实例目录）"),
-    ("PER_PAGE", 10, "每页结果数"),
-    ("MAX_CONTENT_LENGTH", None, "请求体上限（字节）；缺省为 UPLOAD_MAX_MB 与 UPLOAD_MAX_TOTAL_MB 中较大者加 1 MB"),
-)
+from indexer import SETTINGS, KnowledgeBase
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Create the site; *config* may pass ``KB`` (a ready KnowledgeBase) and any setting above.
+    """Create the site; *config* may pass ``KB`` (a ready KnowledgeBase) and any setting.
 
-    :param config: settings overriding the environment and the defaults.
+    :param config: settings (``indexer.SETTINGS``) overriding the environment and the defaults.
     :returns: the Flask application (one KnowledgeBase per application).
     """
     config = dict(config or {})
-    instance = config.pop("INSTANCE_PATH", None) or os.environ.get("POLICYKB_INSTANCE") or "var"
+    values = {setting.name: setting.read() for setting in SETTINGS}  # the environment, else defaults
+    instance = config.pop("INSTANCE_PATH", None) or values.pop("INSTANCE_DIR")
     app = Flask(__name__, instance_path=str(Path(instance).resolve()), instance_relative_config=False)
-    for name, default, _help in SETTINGS:
-        app.config[name] = default
+    app.config.update(values)
     app.config.update(
-        CORPUS_DIR=os.environ.get("POLICYKB_CORPUS") or app.config["CORPUS_DIR"],
-        INDEX_DIR=os.environ.get("POLICYKB_INDEX") or app.config["INDEX_DIR"],
-        SECRET_KEY=os.environ.get("POLICYKB_SECRET_KEY") or None,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         JSON_AS_ASCII=False,

@@ -83,10 +83,10 @@ class AdvancedQuery:
             words = " ".join(parsed.words + [f'"{p}"' for p in phrases])
             exclude = " ".join(f'"{e}"' if " " in e else e for e in parsed.excludes)
             typed = parsed.filters  # 级别:中央 typed in q moves to the level field
-            levels += [v for v in typed.level if v not in levels]
-            types += [v for v in typed.doc_type if v not in types]
-            issuers += [v for v in typed.issuer if v not in issuers]
-            statuses += [v for v in typed.status if v not in statuses]
+            levels += [v for v in typed.values["level"] if v not in levels]
+            types += [v for v in typed.values["doc_type"] if v not in types]
+            issuers += [v for v in typed.values["issuer"] if v not in issuers]
+            statuses += [v for v in typed.values["status"] if v not in statuses]
             if typed.year_from or typed.year_to:
                 year = f"{typed.year_from or ''}-{typed.year_to or ''}"
         match = _YEAR.match(year or "")

@@ -10,13 +10,13 @@ from pathlib import Path
 import click
 
 from indexer import KnowledgeBase, PolicyKBError
-from indexer import STORE_LOCK_TIMEOUT, CLIError, command_line as cli, kb_options, run_index
+from indexer import SETTING_BY_NAME, STORE_LOCK_TIMEOUT, CLIError, command_line as cli, kb_options, run_index
+from indexer import setting, setting_option
 
 
 def instance_option(func):
     """Add --instance: accounts, audit log, history and trash live there."""
-    return click.option("--instance", "instance_dir", envvar="POLICYKB_INSTANCE", default="var", show_default=True,
-                        help="实例目录：账号、审计日志、历史版本、回收站、会话密钥。")(func)
+    return setting_option("--instance", "instance_dir", SETTING_BY_NAME["INSTANCE_DIR"])(func)
 
 
 @cli.command("serve")
@@ -54,7 +54,7 @@ def serve_command(corpus_dir, index_dir, instance_dir, host, port, threads, work
         click.echo("本系统不支持多个工作进程，改为 1 个。", err=True)
         workers = 1
     # Every worker must sign sessions with the same key: read or create it once, before forking.
-    secret = os.environ.get("POLICYKB_SECRET_KEY") or _stored_secret_key(Path(instance_dir).resolve())
+    secret = setting("SECRET_KEY") or _stored_secret_key(Path(instance_dir).resolve())
     config = {"KB": kb, "CORPUS_DIR": corpus_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": instance_dir,
               "SECRET_KEY": secret}
     kb.warm_up()  # forked workers share the dictionary, catalogue and facet table loaded here
@@ -155,12 +155,11 @@ def user_list(corpus_dir, index_dir, instance_dir):
 
 def main() -> None:
     """Run the command; an unexpected failure becomes one Chinese sentence, not a traceback."""
-    import os
     import sys
     try:
         cli(prog_name="policykb", standalone_mode=True)
     except Exception as exc:  # click handles its own errors; this is the last line of defence
-        if os.environ.get("POLICYKB_DEBUG"):
+        if setting("DEBUG"):
             raise
         click.echo(f"错误：出现了意外的内部错误（{type(exc).__name__}：{exc}）。"
                    "已写入的文件不受影响；设置环境变量 POLICYKB_DEBUG=1 再运行可查看详细信息。", err=True)

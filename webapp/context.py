@@ -6,9 +6,8 @@ import re
 from flask import Flask, current_app, request
 
 from indexer import KnowledgeBase
-from indexer import LEVELS
+from indexer import FACET_BY_NAME, FACETS, LEVELS
 
-from .params import FACET_TITLES
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -78,7 +77,7 @@ def init_app(app: Flask) -> None:
     from indexer import TYPE_LABELS
 
     from .render import safe_snippet
-    app.jinja_env.globals.update(NAV=NAV, LEVELS=LEVELS, FACET_TITLES=FACET_TITLES, citation=citation,
+    app.jinja_env.globals.update(NAV=NAV, LEVELS=LEVELS, FACETS=FACETS, FACET_BY_NAME=FACET_BY_NAME, citation=citation,
                                  answer_citation=answer_citation,
                                  ANSWER_TYPES=TYPE_LABELS, answer_html=safe_snippet)
 

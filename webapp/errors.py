@@ -6,9 +6,9 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer import IndexMissing, PolicyKBError
+from indexer import PolicyKBError
 
-from .recovery import IndexUnavailable, answer_again
+from .recovery import REPAIRABLE, IndexUnavailable, answer_again
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def describe(error: Exception) -> tuple[int, str]:
 
 
 def handle(error: Exception):
-    if isinstance(error, IndexMissing) or not isinstance(error, (PolicyKBError, HTTPException)):
+    if isinstance(error, REPAIRABLE) or not isinstance(error, (PolicyKBError, HTTPException)):
         try:
             answered = answer_again(error)
         except Exception as exc:  # IndexUnavailable, or the view failing in another way

@@ -30,14 +30,6 @@ bp = Blueprint("feedback", __name__)
 EVENTS = {"refused": "拒答", "low": "低分", "useless": "没用", "useful": "有用"}
 MISS_EVENTS = ("refused", "low", "useless")
 
-# (name, environment variable, default, help) — documented in README's settings table.
-FEEDBACK_SETTINGS = (
-    ("FEEDBACK_RETENTION_DAYS", "POLICYKB_FEEDBACK_RETENTION_DAYS", 180, "反馈和未答好的问题保留天数"),
-    ("FEEDBACK_LOW_SCORE", None, 0.4, "首条答案的分数低于此值时记为“低分”"),
-    ("FEEDBACK_PER_10_MINUTES", None, 20, "同一来源 10 分钟内最多提交的反馈次数"),
-    ("QUESTION_SET", "POLICYKB_QUESTION_SET", "", "本单位问题集（policykb eval 的 JSON Lines 文件）；缺省为语料目录下的 questions.jsonl"),
-)
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS question_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -219,11 +211,7 @@ def add_to_question_set(path: Path, question: str, answer: str, doc: str) -> str
 
 # -- app wiring -------------------------------------------------------------------------------------
 def configure(app) -> None:
-    for name, env, default, _help in FEEDBACK_SETTINGS:
-        if name in app.config:
-            continue
-        raw = os.environ.get(env) if env else None
-        app.config[name] = (type(default)(raw) if default != "" else raw) if raw not in (None, "") else default
+    """Open the question log and the feedback limit (settings ``FEEDBACK_*``: ``indexer.SETTINGS``)."""
     db = get_office_db(app)
     app.extensions["policykb.questions"] = QuestionLog(db, app.config["FEEDBACK_RETENTION_DAYS"])
     app.extensions["policykb.feedback_limit"] = RateLimit(app.config["FEEDBACK_PER_10_MINUTES"])

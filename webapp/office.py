@@ -1,7 +1,6 @@
 """The office workspace's state for one app: database, accounts, login throttle, audit log, workspace."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,18 +14,6 @@ from .database import Database
 
 MB = 1024 * 1024
 
-# (name, environment variable, default, help) — documented in README's settings table.
-OFFICE_SETTINGS = (
-    ("READ_REQUIRES_LOGIN", "POLICYKB_READ_REQUIRES_LOGIN", False, "阅读和检索也需要登录"),
-    ("UPLOAD_MAX_MB", "POLICYKB_UPLOAD_MAX_MB", 20, "上传文件大小上限（MB）"),
-    ("UPLOAD_MAX_FILES", "POLICYKB_UPLOAD_MAX_FILES", 20, "一次最多上传的文件个数"),
-    ("UPLOAD_MAX_TOTAL_MB", "POLICYKB_UPLOAD_MAX_TOTAL_MB", 50, "一次上传的文件合计大小上限（MB）"),
-    ("SESSION_HOURS", "POLICYKB_SESSION_HOURS", 12, "登录有效时长（小时）"),
-    ("LOGIN_MAX_FAILURES", None, 5, "同一用户名在锁定时间内允许的失败次数"),
-    ("LOGIN_MAX_FAILURES_PER_ADDRESS", None, 20, "同一地址在锁定时间内允许的失败次数"),
-    ("LOGIN_LOCK_MINUTES", None, 15, "失败计数的时间窗口和锁定时长（分钟）"),
-    ("AUDIT_PER_PAGE", None, 50, "审计日志每页条数"),
-)
 
 
 @dataclass
@@ -39,21 +26,8 @@ class Office:
     sessions: Sessions
 
 
-def _env_value(raw: str, default):
-    if isinstance(default, bool):
-        return raw.strip().lower() in ("1", "true", "yes", "on", "是")
-    if isinstance(default, int):
-        return int(raw)
-    return raw
-
-
 def configure(app: Flask) -> None:
-    """Apply office settings (explicit config, then environment, then default)."""
-    for name, env, default, _help in OFFICE_SETTINGS:
-        if name in app.config:
-            continue
-        raw = os.environ.get(env) if env else None
-        app.config[name] = _env_value(raw, default) if raw not in (None, "") else default
+    """Derive the request size limit from the upload limits (settings: ``indexer.SETTINGS``)."""
     upload = max(int(app.config["UPLOAD_MAX_MB"]), int(app.config["UPLOAD_MAX_TOTAL_MB"])) * MB
     if not app.config.get("MAX_CONTENT_LENGTH"):
         # a multipart body carries the files plus the form fields: allow 1 MB for those

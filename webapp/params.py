@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote_plus, urlencode
 
-# URL parameter → SearchPage facet name → KnowledgeBase.search keyword.
-MULTI = (("level", "level", "level"), ("type", "doc_type", "doc_type"), ("issuer", "issuer", "issuer"),
-         ("tag", "tags", "tag"), ("status", "status", "status"))
-FACET_PARAM = {facet: param for param, facet, _ in MULTI} | {"year": "year"}
-FACET_TITLES = {"level": "级别", "doc_type": "文种", "issuer": "发文机关", "year": "年份",
-                "tags": "主题标签", "status": "状态"}
+from indexer import FACETS
+
+# The facets whose values are alternatives, each a repeatable URL parameter (``models.FACETS``); the
+# range facet (the year) is one parameter, ``SearchState.year``.
+MULTI = tuple(facet for facet in FACETS if not facet.range_field)
+YEAR = next(facet for facet in FACETS if facet.range_field)
+FACET_PARAM = {facet.name: facet.param for facet in FACETS}
 MAX_VALUES = 20  # per repeatable parameter; more is not a person clicking facets
 MAX_VALUE_CHARS = 200
 
@@ -27,18 +28,18 @@ class SearchState:
     @classmethod
     def from_args(cls, args) -> "SearchState":
         filters = {}
-        for param, _facet, _kw in MULTI:
-            values = [v.strip()[:MAX_VALUE_CHARS] for v in args.getlist(param)[:MAX_VALUES] if v.strip()]
+        for facet in MULTI:
+            values = [v.strip()[:MAX_VALUE_CHARS] for v in args.getlist(facet.param)[:MAX_VALUES] if v.strip()]
             if values:
-                filters[param] = tuple(dict.fromkeys(values))
-        return cls(q=args.get("q", "").strip(), filters=filters, year=args.get("year", "").strip()[:40],
+                filters[facet.param] = tuple(dict.fromkeys(values))
+        return cls(q=args.get("q", "").strip(), filters=filters, year=args.get(YEAR.param, "").strip()[:40],
                    sort=args.get("sort", "relevance").strip() or "relevance",
                    page=args.get("page", "1").strip() or "1")
 
     def search_options(self) -> dict:
         """Return the keyword arguments of ``KnowledgeBase.search`` for this state."""
-        options = {kw: list(self.filters.get(param, ())) for param, _facet, kw in MULTI}
-        options.update(year=self.year or None, sort=self.sort, page=self.page)
+        options = {facet.name: list(self.filters.get(facet.param, ())) for facet in MULTI}
+        options.update({YEAR.name: self.year or None}, sort=self.sort, page=self.page)
         return options
 
     @property
@@ -47,10 +48,10 @@ class SearchState:
 
     def pairs(self) -> list[tuple[str, str]]:
         pairs = [("q", self.q)] if self.q else []
-        for param, _facet, _kw in MULTI:
-            pairs += [(param, v) for v in self.filters.get(param, ())]
+        for facet in MULTI:
+            pairs += [(facet.param, v) for v in self.filters.get(facet.param, ())]
         if self.year:
-            pairs.append(("year", self.year))
+            pairs.append((YEAR.param, self.year))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
         if self.page not in ("", "1"):
@@ -69,14 +70,14 @@ class SearchState:
 
     def is_selected(self, facet: str, value: str) -> bool:
         param = FACET_PARAM[facet]
-        if param == "year":
+        if param == YEAR.param:
             return self.year == value
         return value in self.filters.get(param, ())
 
     def toggle(self, facet: str, value: str) -> str:
         """Return the URL with *value* of *facet* added, or removed when already selected."""
         param = FACET_PARAM[facet]
-        if param == "year":
+        if param == YEAR.param:
             return self.url(year="" if self.year == value else value)
         values = list(self.filters.get(param, ()))
         values = [v for v in values if v != value] if value in values else values + [value]
@@ -93,7 +94,7 @@ class SearchState:
         """
         param = FACET_PARAM[facet]
         sentinel = "\x00policykb-facet\x00"
-        if param == "year":
+        if param == YEAR.param:
             template = self.url(year=sentinel)
         else:
             filters = dict(self.filters)
@@ -116,8 +117,8 @@ class SearchState:
     def selected(self) -> list[tuple[str, str, str]]:
         """Return (facet, value, URL that removes it) for every active filter."""
         chosen = []
-        for param, facet, _kw in MULTI:
-            chosen += [(facet, v, self.toggle(facet, v)) for v in self.filters.get(param, ())]
+        for facet in MULTI:
+            chosen += [(facet.name, v, self.toggle(facet.name, v)) for v in self.filters.get(facet.param, ())]
         if self.year:
-            chosen.append(("year", self.year, self.url(year="")))
+            chosen.append((YEAR.name, self.year, self.url(year="")))
         return chosen

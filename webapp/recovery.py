@@ -1,9 +1,9 @@
 """Rebuild a damaged index from the corpus while the site runs, instead of failing until a restart.
 
 The index is derived from ``corpus/`` and can always be rebuilt.  When a request fails inside the
-index (files truncated or deleted, a copy from another machine, a disk hiccup), the site repairs
-it with ``KnowledgeBase.index`` and answers the same request again: a reader sees the page, not
-an error.  Only GET and HEAD are answered again; anything else gets a Chinese sentence asking to
+index (files truncated or deleted, a copy from another machine, a disk hiccup: the knowledge base
+raises ``IndexDamaged``, or ``IndexMissing``), the site repairs it with ``KnowledgeBase.index`` and
+answers the same request again: a reader sees the page, not an error.  Only GET and HEAD are answered again; anything else gets a Chinese sentence asking to
 try once more (the repair has already happened by then).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import threading
 
 from flask import Flask, current_app, request
 
-from indexer import IndexMissing
+from indexer import IndexDamaged, IndexMissing
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +28,12 @@ class IndexUnavailable(Exception):
     status = 503
 
 
+REPAIRABLE = (IndexDamaged, IndexMissing)  # what the knowledge base raises for an index to rebuild
+
+
 def from_index(error: BaseException) -> bool:
-    """Tell whether *error* came from the index (raised inside whoosh, or the index is missing)."""
-    if isinstance(error, IndexMissing):
-        return True
-    tb = error.__traceback__
-    while tb is not None:
-        if str(tb.tb_frame.f_globals.get("__name__", "")).startswith("whoosh"):
-            return True
-        tb = tb.tb_next
-    return False
+    """Tell whether *error* says the index is damaged or missing (a rebuild from the corpus helps)."""
+    return isinstance(error, REPAIRABLE)
 
 
 class IndexRepair:

@@ -5,12 +5,12 @@ from dataclasses import replace
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
-from indexer import LEVELS, QueryError
+from indexer import QueryError
 from indexer import MAX_QUERY_CHARS
 
 from .advanced import advanced_form
 from .context import get_kb
-from .params import FACET_PARAM, SearchState
+from .params import SearchState
 from .render import safe_snippet
 
 bp = Blueprint("search", __name__)
@@ -41,11 +41,10 @@ def results():
         return redirect(state.url(q=combined), code=303)
     kb = get_kb()
     page = kb.search(state.q, per_page=current_app.config["PER_PAGE"], **state.search_options())
-    facets = disjunctive_facets(state, page.facets)
     snippets = {hit.id: safe_snippet(hit.snippet) for hit in page.hits}
     hints = empty_result_hints(state) if not page.total else []
     answer = question_answer(state)
-    return render_template("results.html", state=state, page=page, facets=facets, snippets=snippets,
+    return render_template("results.html", state=state, page=page, facets=page.facets, snippets=snippets,
                            hints=hints, answer=answer, advanced=advanced_form(state))
 
 
@@ -59,24 +58,6 @@ def question_answer(state: SearchState):
     from .feedback import note_answer
     note_answer(state.q, answer)  # refused and weak answers go to the office's misses log
     return answer
-
-
-def disjunctive_facets(state: SearchState, facets: dict) -> dict:
-    """Count each filtered facet without its own filter, so its other values stay selectable (OR)."""
-    facets = dict(facets)
-    for facet, param in FACET_PARAM.items():
-        if param == "year" and not state.year or param != "year" and param not in state.filters:
-            continue
-        if param == "year":
-            options = replace(state, year="", page="1").search_options()
-        else:
-            others = {k: v for k, v in state.filters.items() if k != param}
-            options = replace(state, filters=others, page="1").search_options()
-        facets[facet] = get_kb().search(state.q, per_page=1, **options).facets.get(facet, ())
-    order = list(LEVELS)
-    facets["level"] = tuple(sorted(facets.get("level", ()),
-                                   key=lambda v: order.index(v.value) if v.value in order else len(order)))
-    return facets
 
 
 def empty_result_hints(state: SearchState) -> list[tuple[str, str]]:

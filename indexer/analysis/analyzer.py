@@ -9,7 +9,6 @@ At index time each long word also emits the dictionary words inside it at the sa
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import threading
 import unicodedata
@@ -18,6 +17,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from whoosh.analysis import Analyzer, Token as WhooshToken
 
+from ..settings import setting
 from .textnorm import ARTICLE_RE, CN_NUMERAL_CHARS, DOC_NO_CORE_RE, article_token, doc_no_core_token, fold_width
 
 ANALYZER_VERSION = "2"
@@ -356,5 +356,5 @@ class WhooshChineseAnalyzer(Analyzer):
 
 
 def default_backend() -> str:
-    """Return the segmenter backend chosen by ``POLICYKB_SEGMENTER`` (default ``auto``)."""
-    return os.environ.get("POLICYKB_SEGMENTER", "auto")
+    """Return the segmenter backend chosen by the setting ``SEGMENTER`` (default ``auto``)."""
+    return setting("SEGMENTER")

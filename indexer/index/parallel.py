@@ -22,6 +22,7 @@ from whoosh import index as whoosh_index
 
 from ..errors import CorpusError
 from ..models import CorpusProblem
+from ..settings import setting
 from ..analysis.analyzer import Segmenter, TextAnalyzer
 from ..corpus.reader import Corpus
 from .postings import FastSegmentWriter
@@ -34,11 +35,9 @@ PARENT_POLL = 0.5  # seconds between a worker's checks that the build's process 
 
 
 def default_workers() -> int:
-    """Return the worker count from ``POLICYKB_INDEX_WORKERS``, else min(cores, 4)."""
-    value = os.environ.get("POLICYKB_INDEX_WORKERS", "")
-    if value.strip().isdigit():
-        return max(1, int(value))
-    return max(1, min(os.cpu_count() or 1, 4))
+    """Return the worker count: the setting ``INDEX_WORKERS``, else min(cores, 4)."""
+    value = setting("INDEX_WORKERS")
+    return value if value is not None else max(1, min(os.cpu_count() or 1, 4))
 
 
 def die_with_parent(parent: int) -> None:

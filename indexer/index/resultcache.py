@@ -12,25 +12,18 @@ fresh one would be.
 """
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from typing import Callable, Hashable, TypeVar
 
-T = TypeVar("T")
+from ..settings import setting
 
-DEFAULT_SIZE = 512
+T = TypeVar("T")
 
 
 def default_size() -> int:
-    """Return the entry limit: ``POLICYKB_RESULT_CACHE`` (0 disables the cache), else 512."""
-    raw = os.environ.get("POLICYKB_RESULT_CACHE", "").strip()
-    if not raw:
-        return DEFAULT_SIZE
-    try:
-        return max(0, int(raw))
-    except ValueError:
-        return DEFAULT_SIZE
+    """Return the entry limit: the setting ``RESULT_CACHE`` (0 disables the cache)."""
+    return setting("RESULT_CACHE")
 
 
 class ResultCache:

@@ -7,7 +7,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis.analyzer import PreAnalyzed, TextAnalyzer, Token, WhooshChineseAnalyzer
 from ..analysis.textnorm import normalize_doc_no
-from ..models import PolicyDoc
+from ..models import FACETS, PolicyDoc
 from . import postings
 from .postings import PostedText, PreIndexed, encode_postings
 
@@ -28,22 +28,21 @@ def build_schema(analyzer: TextAnalyzer) -> Schema:
     the best passage of a hit is chosen without re-segmenting text (see ``search.best_passage``).
     """
     chinese = WhooshChineseAnalyzer(analyzer)
-    return Schema(
+    fields = dict(
         doc_id=ID(stored=True, unique=True, sortable=True),
         title=PostedText(analyzer=chinese, stored=True, phrase=True, field_boost=TITLE_BOOST),
         content=PostedText(analyzer=chinese, phrase=True),
         doc_no=ID(stored=True),
-        level=ID(stored=True, sortable=True),
-        doc_type=ID(stored=True, sortable=True),
-        issuer=ID(stored=True, sortable=True),
-        status=ID(stored=True, sortable=True),
-        tags=KEYWORD(stored=True, commas=True),
-        year=ID(stored=True, sortable=True),
-        year_num=NUMERIC(int, bits=16, signed=False),
         date=ID(stored=True, sortable=True),
         meta=STORED,
         passages=STORED,
     )
+    for facet in FACETS:  # a column per single-valued facet (counted from it), keywords for several
+        fields[facet.name] = (KEYWORD(stored=True, commas=True) if facet.multi
+                              else ID(stored=True, sortable=True))
+        if facet.range_field:
+            fields[facet.range_field] = NUMERIC(int, bits=16, signed=False)
+    return Schema(**fields)
 
 
 def _join_tokens(parts: list[list[Token]], texts: list[str]) -> PreAnalyzed:
@@ -95,17 +94,14 @@ def doc_record(doc: PolicyDoc, analyzer: TextAnalyzer, source_hash: str) -> dict
         _stored_title=doc.title,
         content=PreIndexed("\n".join(texts), encode_postings(terms, positions)),
         doc_no=normalize_doc_no(doc.doc_no),
-        level=doc.level,
-        doc_type=doc.doc_type or "未注明",
-        issuer=doc.issuer or "未注明",
-        status=doc.status,
-        tags=",".join(t.replace(",", " ") for t in doc.tags),
-        year=str(doc.year) if doc.year else "未注明",
         date=doc.date,
         meta=meta,
         passages=stored_passages,
         _boost=STATUS_BOOST.get(doc.status, 1.0),
     )
-    if doc.year:
-        record["year_num"] = doc.year
+    for facet in FACETS:
+        record[facet.name] = facet.indexed(doc)
+        value = getattr(doc, facet.name)
+        if facet.range_field and value:
+            record[facet.range_field] = value
     return record

@@ -10,7 +10,7 @@ Segment files never change once written (a merge writes a new one under a new ra
 the copied bytes are kept here, keyed by the segment file's identity (device, inode, size,
 mtime, name), and later opens wrap the same ``bytes`` (``BytesIO`` shares an exact ``bytes``
 object instead of copying it).  Readers see exactly the data they saw before.  At most
-:data:`BUDGET` bytes are kept (least recently used first out; ``POLICYKB_SEGMENT_CACHE_MB``);
+:data:`BUDGET` bytes are kept (least recently used first out; the setting ``SEGMENT_CACHE_MB``);
 entries of segment files that were deleted or replaced are dropped when new ones are added.
 """
 from __future__ import annotations
@@ -25,12 +25,19 @@ from whoosh.filedb.structfile import BufferFile
 
 #: Sub-files smaller than this are copied as before (the copy costs nothing worth sharing).
 MIN_BYTES = 256 * 1024
-BUDGET = int(float(os.environ.get("POLICYKB_SEGMENT_CACHE_MB", "1024")) * 1024 * 1024)
+BUDGET = 1024 * 1024 * 1024  # bytes; a knowledge base sets it from its settings (set_budget)
 
 _lock = threading.Lock()
 _entries: "OrderedDict[tuple, bytes]" = OrderedDict()
 _paths: dict[tuple, str] = {}    # segment identity -> path, to notice deleted segment files
 _size = 0
+
+
+def set_budget(megabytes: float) -> None:
+    """Keep at most *megabytes* of segment bytes in this process (the setting ``SEGMENT_CACHE_MB``)."""
+    global BUDGET
+    BUDGET = int(megabytes * 1024 * 1024)
+
 
 _original_init = compound.CompoundStorage.__init__
 _original_open_file = compound.CompoundStorage.open_file

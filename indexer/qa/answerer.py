@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from html import escape
 
 from whoosh import query as Q
 
@@ -33,7 +32,8 @@ from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matche
 from ..analysis.textnorm import fold_width
 from ..analysis.background import is_content_word, specificity
 from .coverage import SUBSTRING_FACTOR, group_share, group_weight, groups_present, literal_tokens
-from .trimming import MAX_ANSWER_CHARS, merge_spans, trim_span
+from .trimming import MAX_ANSWER_CHARS, trim_span
+from ..search import HTML, Marked, merge_spans
 
 TOP_DOCS = 10
 TOP_PASSAGES = 6
@@ -427,15 +427,13 @@ class QuestionAnswerer:
         passage = item.candidate.passage
         text = passage[2]
         start, end, mark = trim_span(text, item.start, item.end, item.matched, item.answer_spans, item.weights)
-        html = (("…" if start > item.start else "") + escape(text[start:mark[0]], quote=False)
-                + "<mark>" + escape(text[mark[0]:mark[1]], quote=False) + "</mark>"
-                + escape(text[mark[1]:end], quote=False) + ("…" if end < item.end else ""))
+        marked = Marked(text, (mark,), start, end, before=start > item.start, after=end < item.end)
         status = meta.get("status", "现行有效")
         warning = ""
         if status != "现行有效":
             warning = f"注意：该文件{status}" + (f"（见 {meta['replaced_by']}）" if meta.get("replaced_by") else "") + "。"
         return Answer(
-            text=text[start:end].strip(), html=html, passage=text, anchor=passage[0],
+            text=text[start:end].strip(), html=HTML.write(marked), marked=marked, passage=text, anchor=passage[0],
             doc_id=meta["id"], title=meta["title"], level=meta["level"], issuer=meta.get("issuer", ""),
             doc_no=meta.get("doc_no", ""), date=meta.get("date", ""), status=status, section=passage[1],
             score=item.score, warning=warning, tentative=tentative, note=_version_note(question, meta))

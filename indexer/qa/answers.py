@@ -1,9 +1,10 @@
 """Plain frozen records for Q&A results (what ``KnowledgeBase.ask`` returns)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..models import LEVELS, Hit
+from ..search import Marked
 
 NO_ANSWER = "未找到明确答案"
 TENTATIVE = "未找到明确答案；下面是可能的答案，请核对原文"
@@ -13,7 +14,8 @@ TENTATIVE = "未找到明确答案；下面是可能的答案，请核对原文"
 class Answer:
     """One answer: the sentence or clause, its passage and the citation of its document.
 
-    ``html`` is the answer text HTML-escaped with the answering part wrapped in ``<mark>``.
+    ``html`` is the answer text HTML-escaped with the answering part wrapped in ``<mark>``
+    (``marked`` written by ``indexer.search.HTML``).
     ``warning`` is non-empty when the source document is no longer in force.
     """
 
@@ -35,6 +37,7 @@ class Answer:
     # evidence is below the floor of a definite answer.
     tentative: bool = False
     note: str = ""      # e.g. that the question may mean an older version of the document
+    marked: Marked | None = field(default=None, compare=False, repr=False)  # ``html`` before formatting
 
     @property
     def level_label(self) -> str:

@@ -19,17 +19,6 @@ TRIM_ANSWER, TRIM_SENTENCE_START = 0.3, 0.1
 TRIM_AFTER, TRIM_AFTER_CHARS = 0.2, 4
 
 
-def merge_spans(spans):
-    """Merge overlapping ``(start, end)`` spans; return them sorted as ``[start, end]`` lists."""
-    merged = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return merged
-
-
 def trim_span(text: str, start: int, end: int, matched: list, answers: list,
               weights: dict | None = None) -> tuple[int, int, tuple]:
     """Return ``(start, end, (mark_start, mark_end))``: at most 120 characters, clause-wise.

@@ -1,20 +1,65 @@
-"""Facet counts from cached column tables instead of whoosh's grouping collector.
+"""Facet counts: disjunctive, from cached column tables instead of whoosh's grouping collector.
 
 Asking whoosh for facets (``groupedby``) makes it score and collect every matching document and
 look up six columns per document; on the law corpus a common word matches ~2,000 documents and
 the facets cost more than the search.  Here the matching documents are found once without
 scoring, and counting is a dictionary update per document over cached column tables.
+
+Every facet is disjunctive: the values chosen for one facet are alternatives, so a filtered facet
+is counted over the matches of all the *other* filters and keeps offering its other values.  The
+results page, ``/api/facets`` and ``policykb search --json`` all get these counts from
+:func:`count_facets`, in one search.
 """
 from __future__ import annotations
 
 import threading
 import weakref
 from collections import Counter
+from typing import Callable
+
+from whoosh import query as Q
 
 from ..index.resultcache import ResultCache
+from ..models import FACETS, FacetValue
+from .query import Filters
 
-SINGLE_VALUED = ("level", "doc_type", "issuer", "year", "status")
-MULTI_VALUED = ("tags",)
+SINGLE_VALUED = tuple(f.name for f in FACETS if not f.multi)
+MULTI_VALUED = tuple(f.name for f in FACETS if f.multi)
+
+
+def facet_clauses(filters: Filters) -> dict:
+    """Return ``{facet name: whoosh clause}`` for each facet *filters* narrow (values OR-ed)."""
+    clauses = {}
+    for facet in FACETS:
+        if not filters.chosen(facet.name):
+            continue
+        if facet.range_field:
+            clauses[facet.name] = Q.NumericRange(facet.range_field, filters.year_from, filters.year_to)
+        else:
+            terms = [Q.Term(facet.name, v) for v in dict.fromkeys(filters.values[facet.name])]
+            clauses[facet.name] = terms[0] if len(terms) == 1 else Q.Or(terms)
+    return clauses
+
+
+def count_facets(searcher, filters: Filters, matched: set[int],
+                 within: Callable[[set[int] | None], set[int]]) -> dict[str, tuple[FacetValue, ...]]:
+    """Count every facet over *matched*; each filtered facet over the matches without its own filter.
+
+    :param matched: the documents the query matches under all the filters.
+    :param within: ``within(allowed)`` returns the documents the query matches among *allowed*
+        (None: among all), as the search itself would choose them.
+    """
+    table = facet_table(searcher)
+    counted = table.counts(matched)
+    clauses = facet_clauses(filters)
+    allowed = {name: set(searcher.docs_for_query(clause)) for name, clause in clauses.items()}
+    for name in clauses:
+        others = [docs for other, docs in allowed.items() if other != name]
+        docs = within(set.intersection(*others) if others else None)
+        counted[name] = table.counts(docs, (name,)).get(name, {})
+    return {facet.name: tuple(FacetValue(value, facet.value_label(value), count)
+                              for value, count in facet.ordered(counted.get(facet.name, {})))
+            for facet in FACETS}
 
 # Tables are plain data, so threads share them: keyed by the segments they were read from (a
 # segment never changes; deletions are counted in the key), else by searcher.
@@ -51,12 +96,15 @@ class FacetTable:
                         merged[value] = found | shifted
         self.multi = {name: {v: frozenset(d) for v, d in values.items()} for name, values in multi.items()}
 
-    def counts(self, docnums) -> dict[str, dict[str, int]]:
-        """Return ``{field: {value: count}}`` over *docnums*."""
+    def counts(self, docnums, names=None) -> dict[str, dict[str, int]]:
+        """Return ``{field: {value: count}}`` over *docnums* (for the fields *names*, else all)."""
         out = {}
         for name, column in self.columns.items():
-            out[name] = dict(Counter(column[d] for d in docnums))
+            if names is None or name in names:
+                out[name] = dict(Counter(column[d] for d in docnums))
         for name, values in self.multi.items():
+            if names is not None and name not in names:
+                continue
             counts = {}
             for value, docs in values.items():
                 n = len(docs & docnums) if len(docs) < len(docnums) else len(docnums & docs)

@@ -9,52 +9,52 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import QueryError
-from ..models import STATUSES, level_key
+from ..models import FACET_BY_NAME, FACETS
 
 MAX_QUERY_CHARS = 200
 
 _QUOTES = {'"': '"', "“": "”", "”": "”", "「": "」", "『": "』", "'": "'"}
-_FILTER_NAMES = {
-    "level": "level", "级别": "level", "层级": "level",
-    "type": "doc_type", "类型": "doc_type", "文种": "doc_type",
-    "issuer": "issuer", "发文": "issuer", "发文机关": "issuer",
-    "year": "year", "年份": "year", "年": "year",
-    "status": "status", "状态": "status",
-    "tag": "tag", "标签": "tag",
-}
+# What starts a filter in the search box (级别:省级, type:通知): each facet's parameter and words.
+_FILTER_NAMES = {word: facet.name for facet in FACETS for word in (facet.param, *facet.words)}
 _FILTER_RE = re.compile(r"^(" + "|".join(sorted(map(re.escape, _FILTER_NAMES), key=len, reverse=True)) + r")[:：](.+)$", re.I)
 _YEAR_RE = re.compile(r"^((?:19|20)\d{2})?\s*(?:-|~|～|至|到)?\s*((?:19|20)\d{2})?$")
 
 
-@dataclass
 class Filters:
-    """Search filters; several values of one filter are alternatives (OR)."""
+    """Search filters by facet name (``models.FACETS``); several values of one facet are alternatives (OR).
 
-    level: list[str] = field(default_factory=list)
-    doc_type: list[str] = field(default_factory=list)
-    issuer: list[str] = field(default_factory=list)
-    status: list[str] = field(default_factory=list)
-    tag: list[str] = field(default_factory=list)
-    year_from: int | None = None
-    year_to: int | None = None
+    ``Filters(level=["provincial"], tags=["整改"])``; the range facet (the year) is
+    ``year_from``/``year_to``.
+    """
+
+    def __init__(self, year_from: int | None = None, year_to: int | None = None, **chosen):
+        self.values: dict[str, list[str]] = {}
+        for facet in FACETS:
+            if not facet.range_field:
+                self.values[facet.name] = list(chosen.pop(facet.name, ()))
+        if chosen:
+            raise TypeError(f"unknown filters: {', '.join(sorted(chosen))}")
+        self.year_from = year_from
+        self.year_to = year_to
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Filters) and (self.values, self.year_from, self.year_to) == (
+            other.values, other.year_from, other.year_to)
+
+    def __repr__(self) -> str:
+        chosen = ", ".join(f"{k}={v!r}" for k, v in self.values.items() if v)
+        return f"Filters({chosen}, year_from={self.year_from!r}, year_to={self.year_to!r})"
 
     def add(self, name: str, value: str) -> None:
+        """Add a *value* a person typed to the facet *name*; raise QueryError if it is not valid."""
         value = value.strip()
         if not value:
             return
-        if name == "level":
-            key = level_key(value)
-            if key is None:
-                raise QueryError(f"未知的级别“{value}”，可选：中央、省级、市级、集团、典型案例、未分类。", "level")
-            self.level.append(key)
-        elif name == "status":
-            if value not in STATUSES:
-                raise QueryError(f"未知的状态“{value}”，可选：{'、'.join(STATUSES)}。", "status")
-            self.status.append(value)
-        elif name == "year":
+        facet = FACET_BY_NAME[name]
+        if facet.range_field:
             self.set_years(value)
         else:
-            getattr(self, name).append(value)
+            self.values[name].append(facet.clean(value))
 
     def set_years(self, value: str) -> None:
         match = _YEAR_RE.match(value.strip())
@@ -67,9 +67,14 @@ class Filters:
         if self.year_from and self.year_to and self.year_from > self.year_to:
             self.year_from, self.year_to = self.year_to, self.year_from
 
+    def chosen(self, name: str) -> bool:
+        """Tell whether the facet *name* narrows the search."""
+        if FACET_BY_NAME[name].range_field:
+            return bool(self.year_from or self.year_to)
+        return bool(self.values[name])
+
     def is_empty(self) -> bool:
-        return not (self.level or self.doc_type or self.issuer or self.status or self.tag
-                    or self.year_from or self.year_to)
+        return not any(self.chosen(facet.name) for facet in FACETS)
 
 
 @dataclass

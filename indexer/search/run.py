@@ -10,12 +10,12 @@ from whoosh import sorting
 
 from ..index import whoosh_fixes  # noqa: F401  (search results depend on it)
 from ..analysis.analyzer import TextAnalyzer
-from .facets import facet_table
-from .highlight import snippet
+from .facets import count_facets, facet_clauses
+from .highlight import HTML, snippet
 from .phrases import ExactPhrase
 from .ranking import bonus_bound, required_by_matcher, required_scores, top_two_stage
 from ..errors import QueryError
-from ..models import LEVELS, FacetValue, Hit, SearchPage
+from ..models import Hit, SearchPage
 from .query import Filters, ParsedQuery
 from ..analysis.textnorm import DOC_NO_RE, fold_width, normalize_doc_no
 
@@ -28,7 +28,6 @@ STOPWORDS = frozenset("""的 了 地 得 着 吗 呢 吧 啊 呀 么 嘛 请问 
 # and found nothing, since the text says 3 个 月.
 MEASURE_WORDS = frozenset({"个"})
 
-FACET_FIELDS = ("level", "doc_type", "issuer", "year", "tags", "status")
 NOTICE_PARTIAL = "没有同时包含全部检索词的文档，以下是只包含部分检索词的结果。"
 _NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 
@@ -216,21 +215,10 @@ class QueryCompiler:
 
 def filter_query(filters: Filters):
     """Return the whoosh filter for *filters*, or None when there is none."""
-    clauses = []
-    for name, values in (("level", filters.level), ("doc_type", filters.doc_type),
-                         ("issuer", filters.issuer), ("status", filters.status), ("tags", filters.tag)):
-        if values:
-            terms = [Q.Term(name, v) for v in dict.fromkeys(values)]
-            clauses.append(terms[0] if len(terms) == 1 else Q.Or(terms))
-    if filters.year_from or filters.year_to:
-        clauses.append(Q.NumericRange("year_num", filters.year_from, filters.year_to))
+    clauses = list(facet_clauses(filters).values())
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else Q.And(clauses)
-
-
-def facet_label(name: str, value: str) -> str:
-    return LEVELS.get(value, value) if name == "level" else value
 
 
 def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: int = 1,
@@ -275,34 +263,49 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
         else:
             results = _top(searcher, query, page_no * per_page, sortedby, matched if allowed is not None else None)
         hit_list = list(results)[(page_no - 1) * per_page:page_no * per_page]
-    facets = {}
-    if with_facets:
-        counted = facet_table(searcher).counts(matched)
-        for name in FACET_FIELDS:
-            counts = counted.get(name, {})
-            values = [FacetValue(str(v), facet_label(name, str(v)), c) for v, c in counts.items()
-                      if v not in (None, "", b"")]
-            values.sort(key=lambda v: (-v.count, v.value) if name != "year" else (v.value,), reverse=False)
-            if name == "year":
-                values.reverse()
-            facets[name] = tuple(values)
+    facets = count_facets(searcher, parsed.filters, matched, Unfiltered(searcher, compiled)) if with_facets else {}
     weights = term_weights(searcher, compiled)
     hits = []
     for hit in hit_list:
         meta = hit["meta"]
         passage = best_passage(hit["passages"], compiled.groups, weights)
         anchor, section, text = passage[:3] if passage else ("", "", meta.get("summary", ""))
+        marked = snippet(text, compiled.highlight, compiler.analyzer)
         hits.append(Hit(
             id=meta["id"], title=meta["title"], level=meta["level"], level_label=meta["level_label"],
             doc_type=meta["doc_type"], issuer=meta["issuer"], doc_no=meta["doc_no"], date=meta["date"],
             status=meta["status"], replaced_by=meta.get("replaced_by", ""), score=round(hit.score or 0.0, 4),
-            snippet=snippet(text, compiled.highlight, compiler.analyzer), passage=anchor,
+            snippet=HTML.write(marked), marked=marked, passage=anchor,
             section=section, tags=tuple(meta.get("tags", ())), sample=bool(meta.get("sample")),
         ))
     took = (time.perf_counter() - started) * 1000
     return SearchPage(query=parsed.text, total=total, page=page, per_page=per_page,
                       took_ms=took, hits=tuple(hits), facets=facets, notice=notice,
                       terms=tuple(sorted(compiled.highlight)))
+
+
+class Unfiltered:
+    """The documents a query matches without the filters, found once: each filtered facet is
+    counted over them narrowed by the other filters (:func:`indexer.search.facets.count_facets`).
+
+    Called with a set of allowed documents it returns the matches among them as a search would:
+    all the words, else (for several words) any of them.
+    """
+
+    def __init__(self, searcher, compiled: CompiledQuery):
+        self.searcher = searcher
+        self.compiled = compiled
+        self._strict = self._loose = None
+
+    def __call__(self, allowed: set | None) -> set[int]:
+        if self._strict is None:
+            self._strict = _matching(self.searcher, self.compiled.membership(), None)
+        docs = self._strict & allowed if allowed is not None else self._strict
+        if not docs and len(self.compiled.required) > 1:
+            if self._loose is None:
+                self._loose = _matching(self.searcher, self.compiled.loose(), None)
+            docs = self._loose & allowed if allowed is not None else self._loose
+        return docs
 
 
 def refuse_wordless(parsed: ParsedQuery, compiled: CompiledQuery) -> None:
