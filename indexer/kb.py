@@ -14,7 +14,7 @@ from .analysis.analyzer import Segmenter, TextAnalyzer, default_backend, read_us
 from .index.parallel import default_workers
 from .index import Reconciler
 from .search.catalog import Catalog, Suggestion, term_anchor
-from .corpus.reader import Corpus, derived_id
+from .corpus import Corpus, derived_id
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
 from .models import FACET_BY_NAME, CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .search.query import Filters, parse_query

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from indexer import KnowledgeBase
-from indexer.corpus.reader import Corpus
+from indexer.corpus import Corpus
 
 from conftest import write_doc
 

@@ -77,7 +77,7 @@ def test_unexpected_error_is_a_sentence_not_a_traceback(tmp_path, monkeypatch, c
 def test_index_verify_reads_every_file(tiny_corpus, tmp_path, monkeypatch):
     """Where file times cannot show a rewrite (simulated: fixed times), --verify still finds it."""
     from indexer.index import filestate
-    from indexer.corpus.reader import Corpus
+    from indexer.corpus import Corpus
     monkeypatch.setattr(filestate, "RACY_NS", 0)
     original = Corpus.scan
 

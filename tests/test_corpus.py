@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from indexer.corpus.reader import Corpus, parse_document
+from indexer.corpus import Corpus, parse_document
 from indexer.errors import CorpusError
 
 from conftest import SAMPLE_CORPUS, write_doc
@@ -129,7 +129,7 @@ def test_seed_speech_is_included_verbatim():
     ("tags: [甲, 乙\n", "方括号"),
 ])
 def test_front_matter_yaml_errors_are_chinese_sentences(front, words):
-    from indexer.corpus.reader import split_front_matter
+    from indexer.corpus import split_front_matter
     with pytest.raises(CorpusError) as err:
         split_front_matter("---\n" + front + "---\n正文\n", "a.md")
     message = str(err.value)

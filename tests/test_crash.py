@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from indexer import KnowledgeBase
-from indexer.corpus.reader import Corpus
+from indexer.corpus import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -29,7 +29,7 @@ def test_docx_headings_numbering_table_and_guessed_fields():
 
 
 def test_docx_table_is_a_table_passage_once_saved(tmp_path):
-    from indexer.corpus.reader import parse_document
+    from indexer.corpus import parse_document
     from indexer.office.form import render_document
     draft = convert_bytes(make_docx(), "意见.docx")
     doc, _ = parse_document(render_document(dict(draft.meta, id="x", level="group"), draft.body), "x.md")

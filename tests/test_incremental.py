@@ -14,7 +14,7 @@ from indexer import KnowledgeBase
 from indexer.index import filestate
 
 from indexer.index import segcache
-from indexer.corpus.reader import Corpus
+from indexer.corpus import Corpus
 
 from conftest import copy_corpus, write_doc
 

@@ -5,7 +5,7 @@ import pytest
 from whoosh.fields import TEXT
 
 from indexer.analysis.analyzer import PreAnalyzed, WhooshChineseAnalyzer
-from indexer.corpus.reader import Corpus
+from indexer.corpus import Corpus
 from indexer.index.schema import TITLE_BOOST, _join_tokens, doc_record
 
 from conftest import SAMPLE_CORPUS

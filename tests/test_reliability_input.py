@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import CorpusError, KnowledgeBase
-from indexer.corpus.reader import Corpus
+from indexer.corpus import Corpus
 from indexer.office.importers import ImportLimits, ImportRefused, convert_bytes
 from webapp import create_app
 from webapp.cli import cli

@@ -1,14 +1,18 @@
-"""analysis wing."""
-from .textnorm import cn_to_int, fold_width
+"""analysis wing: text normalisation (loaded at once) and the Chinese analyzer (loaded on first use,
+as it brings whoosh: the import worker and the corpus reader need only the normalisation)."""
+import importlib
 
-__all__ = ["cn_to_int", "fold_width"]
+from .textnorm import DOC_NO_RE, cn_to_int, fold_width, normalize_doc_no
 
-# Indexes built before the wings (issue 12) pickled indexer.analysis.WhooshChineseAnalyzer.
-_LEGACY = {"WhooshChineseAnalyzer": "analyzer"}
+# name -> module of this wing, imported when the name is first asked for.  Indexes built before the
+# wings (issue 12) pickled indexer.analysis.WhooshChineseAnalyzer, which this also resolves.
+_LAZY = {"PreAnalyzed": "analyzer", "Segmenter": "analyzer", "TextAnalyzer": "analyzer", "Token": "analyzer",
+         "WhooshChineseAnalyzer": "analyzer", "read_userdict": "analyzer"}
+
+__all__ = ["DOC_NO_RE", "cn_to_int", "fold_width", "normalize_doc_no", *_LAZY]
 
 
 def __getattr__(name: str):
-    if name in _LEGACY:
-        import importlib
-        return getattr(importlib.import_module(f"{__name__}.{_LEGACY[name]}"), name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

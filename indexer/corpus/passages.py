@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..models import Block, Passage
-from ..analysis.textnorm import cn_to_int, fold_width
+from ..analysis import cn_to_int, fold_width
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ARTICLE_START_RE = re.compile(r"^\s*(?:\*\*)?第\s*([0-9]{1,4}|[零〇一二两三四五六七八九十百千]{1,7})\s*条")

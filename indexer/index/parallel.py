@@ -23,8 +23,8 @@ from whoosh import index as whoosh_index
 from ..errors import CorpusError
 from ..models import CorpusProblem
 from ..settings import setting
-from ..analysis.analyzer import Segmenter, TextAnalyzer
-from ..corpus.reader import Corpus
+from ..analysis import Segmenter, TextAnalyzer
+from ..corpus import Corpus
 from .postings import FastSegmentWriter
 from .schema import build_schema, doc_record
 

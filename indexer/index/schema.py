@@ -5,8 +5,7 @@ import sys
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from ..analysis.analyzer import PreAnalyzed, TextAnalyzer, Token, WhooshChineseAnalyzer
-from ..analysis.textnorm import normalize_doc_no
+from ..analysis import PreAnalyzed, TextAnalyzer, Token, WhooshChineseAnalyzer, normalize_doc_no
 from ..models import FACETS, PolicyDoc
 from . import postings
 from .postings import PostedText, PreIndexed, encode_postings

@@ -22,8 +22,8 @@ from whoosh.index import LockError
 from .. import fileio
 from . import filestate
 from . import segcache  # noqa: F401  (readers share segment bytes; see segcache.py)
-from ..analysis.analyzer import TextAnalyzer
-from ..corpus.reader import atomic_write
+from ..analysis import TextAnalyzer
+from ..corpus import atomic_write
 from ..errors import IndexBusy, IndexMissing
 from ..models import PolicyDoc
 from . import parallel

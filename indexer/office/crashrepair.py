@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corpus.reader import atomic_write, content_hash
+from ..corpus import atomic_write, content_hash
 from .history import History, Pending, Trash
 
 TMP_PREFIX = ".tmp-"

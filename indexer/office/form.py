@@ -9,7 +9,7 @@ import difflib
 
 import yaml
 
-from ..corpus.reader import ID_RE, KNOWN_FIELDS
+from ..corpus import ID_RE, KNOWN_FIELDS
 from ..errors import CorpusError, PolicyKBError
 from ..models import level_key
 
@@ -32,7 +32,7 @@ class FieldError(CorpusError):
         self.path, self.field, self.reason = "", field, message
 
 
-def _clean(meta: dict) -> dict:
+def clean_meta(meta: dict) -> dict:
     """Normalise form values (strings, lists, booleans); reject unknown fields and line breaks."""
     unknown = sorted(set(meta) - KNOWN_FIELDS)
     if unknown:
@@ -64,9 +64,9 @@ def _clean(meta: dict) -> dict:
     return out
 
 
-def _lenient(meta: dict, doc_id: str) -> dict:
+def lenient_meta(meta: dict, doc_id: str) -> dict:
     try:
-        cleaned = _clean(meta)
+        cleaned = clean_meta(meta)
     except FieldError:
         cleaned = {k: meta[k] for k in FIELD_ORDER if meta.get(k) not in (None, "")}
     cleaned.setdefault("id", doc_id)

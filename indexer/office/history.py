@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..corpus.reader import ID_RE, atomic_write, content_hash
+from ..corpus import ID_RE, atomic_write, content_hash
 
 _VERSION_RE = re.compile(r"^v(\d{4,})\.json$")
 ENTRY_RE = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}-[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}$")

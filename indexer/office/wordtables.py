@@ -19,14 +19,13 @@ from pathlib import Path
 import yaml
 
 from .. import fileio as filelock
-from ..analysis.analyzer import read_userdict
+from ..analysis import Segmenter, read_userdict
 from . import crashrepair
-from ..corpus.reader import Corpus, atomic_write, content_hash, decode_bytes
+from ..corpus import Corpus, atomic_write, content_hash, decode_bytes, load_yaml
 from .form import unified_diff
 from .textdiff import VersionDiff, version_diff
 from ..errors import CorpusError, PolicyKBError
 from .history import History, Pending, VersionInfo
-from ..corpus.yamlread import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -519,7 +518,6 @@ def preview(kb, spec: TableSpec, proposed_text: str, sample: str) -> list[Previe
                 results.append(PreviewResult(f"{label}的检索结果（共 {page.total} 篇）",
                                              tuple(f"《{h.title}》" for h in page.hits) or ("没有结果。",)))
     if spec.dictionary:
-        from ..analysis.analyzer import Segmenter
         words_now = kb.analyzer.segmenter._words if hasattr(kb.analyzer.segmenter, "_words") else []
         now = [w for w, _s, _e in kb.analyzer.segmenter.tokenize(sample) if w.strip()]
         if spec.name == "userdict":

@@ -16,19 +16,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corpus.reader import (SourceFile, atomic_write, content_hash, decode_bytes, derived_id,
+from ..corpus import (SourceFile, atomic_write, content_hash, decode_bytes, derived_id,
                      parse_document, split_front_matter)
-from .form import (FIELD_LABELS, FIELD_ORDER, FieldError, _clean, _lenient, change_summary,
+from .form import (FIELD_LABELS, FIELD_ORDER, FieldError, change_summary, clean_meta, lenient_meta,
                       LEVEL_PREFIX, MAX_BODY_CHARS, check_id, render_document, unified_diff)
 from .. import fileio
 from ..errors import CorpusError, DocumentNotFound, PolicyKBError
-from ..index.filestate import signature
+from ..index import signature
 from . import crashrepair
 from .history import History, Pending, Trash, TrashEntry, VersionInfo
 from .textdiff import VersionDiff, version_diff
 from .wordtables import WordTables
 from ..models import LEVELS, STATUSES, PolicyDoc, level_key
-from ..analysis.textnorm import normalize_doc_no
+from ..analysis import normalize_doc_no
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class EditConflict(PolicyKBError):
         self.current = current
         self.yours_meta = meta
         self.yours_body = body
-        self.diff = unified_diff(current.text, render_document(_lenient(meta, current.id), body),
+        self.diff = unified_diff(current.text, render_document(lenient_meta(meta, current.id), body),
                                  "他人保存的版本", "您的版本")
 
 
@@ -255,7 +255,7 @@ class Workspace:
             raise FieldError("body", f"正文太长（超过 {MAX_BODY_CHARS // 10000} 万字）。")
         if not (body or "").strip():
             raise FieldError("body", "正文不能为空。")
-        cleaned = _clean(meta)
+        cleaned = clean_meta(meta)
         if "id" in cleaned:
             check_id(cleaned["id"])
         if cleaned.get("level") and cleaned["level"] not in LEVELS:
@@ -401,7 +401,7 @@ class Workspace:
             new = text.encode("utf-8")
             if new == data:
                 return SaveResult(doc_id, current.version, 0, old_doc.path, True, tuple(warnings), "没有改动。")
-            summary = summary or change_summary(current.meta, _clean(meta), current.body, body)
+            summary = summary or change_summary(current.meta, clean_meta(meta), current.body, body)
             return self._save_existing(doc_id, path, old_doc.path, data, new, author, action, summary,
                                        tuple(warnings))
 

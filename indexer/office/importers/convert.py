@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...corpus.reader import content_hash
+from ...corpus import content_hash
 from .draft import Draft
 from .errors import ImportRefused
 from .guess import guess_meta, structure_plain_text

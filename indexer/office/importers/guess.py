@@ -5,7 +5,7 @@ import datetime as _dt
 import re
 from pathlib import PurePath
 
-from ...analysis.textnorm import DOC_NO_RE, cn_to_int, fold_width
+from ...analysis import DOC_NO_RE, cn_to_int, fold_width
 
 _CN_DIGIT = "〇零○一二三四五六七八九"
 _CN_YEAR_DIGITS = {c: max(0, n - 2) for n, c in enumerate(_CN_DIGIT)}  # three zero glyphs first

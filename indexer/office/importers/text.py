@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 
-from ...corpus.reader import KNOWN_FIELDS, split_front_matter
+from ...corpus import KNOWN_FIELDS, split_front_matter
 from ...errors import CorpusError
 from .errors import ImportRefused
 from .guess import structure_plain_text

@@ -14,6 +14,11 @@ from __future__ import annotations
 import json
 import sys
 
+from .docx import docx_to_markdown
+from .errors import ImportRefused
+from .pdf import pdf_text
+from .text import convert_text
+
 
 def cap_memory(memory_mb: int) -> None:
     try:
@@ -37,15 +42,11 @@ def cap_cpu(seconds: float) -> None:
 
 def convert(kind: str, data: bytes, encoding: str) -> dict:
     """Return the JSON-ready result of converting *data* of *kind*."""
-    from .errors import ImportRefused
     try:
         if kind in ("txt", "md"):
-            from .text import convert_text
             return {"ok": True, **convert_text(data, "", kind, encoding or None)}
         if kind == "docx":
-            from .docx import docx_to_markdown
             return {"ok": True, "text": docx_to_markdown(data)}
-        from .pdf import pdf_text
         return {"ok": True, "text": pdf_text(data)}
     except ImportRefused as exc:
         return {"ok": False, "reason": exc.reason, "message": exc.detail}
