@@ -30,7 +30,7 @@ _LAZY = {
     "TYPE_LABELS": "qa.question",
     "TABLES": "office.wordtables", "TableConflict": "office.wordtables", "TableError": "office.wordtables",
     "UnknownTable": "office.wordtables", "WordTables": "office.wordtables",
-    "preview_table_change": "office.wordtables", "table_spec": "office.wordtables",
+    "table_spec": "office.wordtables",
     "atomic_write": "corpus",
     "UnknownChecklist": "review", "BrokenChecklist": "review", "REVIEW_STATUSES": "review",
     "MAX_PLAN_CHARS": "review", "report_docx": "review",
@@ -38,7 +38,7 @@ _LAZY = {
     "UploadBatches": "office.uploads", "convert_uploads": "office.uploads",
     "review_meta": "office.uploads", "save_batch": "office.uploads",
 }
-_RENAMED = {"STORE_LOCK_TIMEOUT": "LOCK_TIMEOUT", "command_line": "cli", "preview_table_change": "preview",
+_RENAMED = {"STORE_LOCK_TIMEOUT": "LOCK_TIMEOUT", "command_line": "cli",
             "table_spec": "spec_of", "REVIEW_STATUSES": "STATUSES"}  # indexer.cli is the module
 
 

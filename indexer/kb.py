@@ -15,6 +15,7 @@ from .index.parallel import default_workers
 from .index import Reconciler
 from .search.catalog import Catalog, Suggestion, term_anchor
 from .corpus import Corpus, derived_id
+from .office import OfficeLinks, TableProbe, Workspace
 from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
 from .models import FACET_BY_NAME, CorpusProblem, IndexReport, PolicyDoc, SearchPage
 from .search.query import Filters, parse_query
@@ -422,13 +423,41 @@ class KnowledgeBase:
 
     # -- office workspace: safe writes with history and trash (see editing.py) ----------------
     @property
-    def workspace(self):
-        """Return the :class:`~indexer.office.workspace.Workspace` writing to this corpus."""
+    def workspace(self) -> Workspace:
+        """Return the :class:`~indexer.office.Workspace` writing to this corpus."""
         with self._lock:
             if self._workspace is None:
-                from .office.workspace import Workspace
-                self._workspace = Workspace(self, self.instance_dir)
+                self._workspace = self._new_workspace(self.instance_dir)
             return self._workspace
+
+    def workspace_at(self, instance_dir: str | os.PathLike) -> Workspace:
+        """Return the workspace keeping history, trash and locks in *instance_dir* (a site's own)."""
+        if Path(instance_dir).resolve() == self.instance_dir.resolve():
+            return self.workspace
+        return self._new_workspace(instance_dir)
+
+    def _new_workspace(self, instance_dir) -> Workspace:
+        # The only constructor of the office: it is handed the corpus and functions, not this object.
+        probe = TableProbe(self.wording, self.aliases, self.is_question, self._probe_answers, self._probe_search,
+                           lambda: self.analyzer.segmenter)
+        links = OfficeLinks(self.corpus, lambda: self.store, lambda: self.index(),
+                            lambda doc_id: self.searcher().document(doc_id=doc_id), lambda: self.documents(), probe)
+        return Workspace(links, instance_dir)
+
+    def _probe_search(self, query: str, aliases: dict) -> tuple[int, list[str]]:
+        """Search *query* with *aliases* as the alias table (a word-table preview)."""
+        page = run_search(self.searcher(), QueryCompiler(self.analyzer, aliases), parse_query(query, Filters()),
+                          page=1, per_page=5, sort="relevance", with_facets=False)
+        return page.total, [hit.title for hit in page.hits]
+
+    def _probe_answers(self, question: str, wording: dict, aliases: dict) -> list[tuple[str, str]]:
+        """Answer *question* with these wording and alias tables (a word-table preview)."""
+        from .qa.answerer import QuestionAnswerer
+        from .qa.question import analyze_question
+        analyzed = analyze_question(question, QueryCompiler(self.analyzer, aliases), wording=wording,
+                                    titles=self.titles())
+        answers, _ = QuestionAnswerer(self.searcher(), self.analyzer).answer(analyzed, limit=3)
+        return [(answer.text, answer.title) for answer in answers]
 
     def recover(self, workspace: bool = True) -> list[str]:
         """Clean up after processes killed mid-write; return a sentence per repair (see crashrepair).

@@ -92,7 +92,7 @@ class Facet:
 
 
 # The facets, in the order the results page lists them.  Adding one is a row here plus its field
-# on PolicyDoc (read from the front matter in corpus/reader.py): the index schema, the filters, the
+# on PolicyDoc (read from the front matter in corpus/document.py): the index schema, the filters, the
 # counts, the URL parameters, the CLI options and the results page all follow this table.
 FACETS = (
     Facet("level", "level", "级别", ("级别", "层级"), "中央/省级/市级/集团/典型案例", order="listed",

@@ -20,7 +20,6 @@ import pytest
 from indexer import KnowledgeBase
 from webapp import SETTINGS, create_app
 from webapp.database import FILENAME
-from indexer.office.wordtables import WordTables
 from webapp.office import get_office
 
 from admin_helpers import TOKEN_RE, form_fields, login
@@ -77,7 +76,7 @@ def site(tmp_path) -> Site:
                                          current.version)
         entry = office.workspace.delete_document("rule-b", "alice")
     (root / "wording.yml").write_text("- everyday: [支书]\n  official: [党支部书记]\n", encoding="utf-8")
-    tables = WordTables(kb, tmp_path / "var")
+    tables = kb.workspace_at(tmp_path / "var").tables
     tables.save_row("wording", None, {"everyday": "开会", "official": "召开会议"}, "alice", tables.read("wording")[2])
     return Site(app, tmp_path, entry.entry_id)
 

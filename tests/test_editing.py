@@ -149,3 +149,19 @@ def test_a_save_survives_an_index_that_fails_in_any_way(kb, monkeypatch):
     assert kb.history(result.id)[0].version.author == "bob"
     entry = kb.delete_document(result.id, "bob")
     assert not (kb.corpus.root / saved.path).exists() and entry.doc_id == result.id
+
+
+def test_the_workspace_is_handed_collaborators_not_the_knowledge_base(kb, tmp_path):
+    """kb.workspace builds the office from the corpus and index functions; a site with its own
+    instance folder gets a workspace of its own there, whose saves reach the same index."""
+    workspace = kb.workspace
+    assert kb.workspace_at(tmp_path / "var") is workspace
+    for part in (workspace, workspace.tables, workspace.links):
+        assert not any(isinstance(value, KnowledgeBase) for value in vars(part).values())
+    assert workspace.corpus is kb.corpus
+    other = kb.workspace_at(tmp_path / "site-var")
+    assert other is not workspace and other.instance_dir == tmp_path / "site-var"
+    result = other.create_document(NEW, BODY, "alice")
+    assert result.indexed and kb.search("紫藤").hits[0].id == result.id
+    assert other.history(result.id)[0].version.author == "alice"
+    assert (tmp_path / "site-var" / "history").is_dir() and not (tmp_path / "var" / "history").exists()

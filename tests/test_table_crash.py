@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from indexer import KnowledgeBase
-from indexer.office.wordtables import WordTables
 
 from conftest import write_doc
 
@@ -26,10 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SAVER = textwrap.dedent("""
     import os, sys
     from indexer import KnowledgeBase
-    from indexer.office.wordtables import WordTables
     corpus, index, instance, step = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     kb = KnowledgeBase(corpus, index, instance_dir=instance)
-    tables = WordTables(kb, instance)
+    tables = kb.workspace_at(instance).tables
     if step == "index":
         kb.index = lambda *a, **k: os._exit(9)
     else:
@@ -71,7 +69,7 @@ def test_a_table_save_killed_at_each_step_is_repaired_at_start_up(tmp_path, step
     _corpus(corpus)
     kb = KnowledgeBase(corpus, index, instance_dir=instance)
     kb.index()
-    tables = WordTables(kb, instance)
+    tables = kb.workspace_at(instance).tables
     tables.save_row("userdict", None, {"word": "督导组长"}, "bob", tables.read("userdict")[2])
     before = (corpus / "userdict.txt").read_text(encoding="utf-8")
     versions_before = len(tables.history("userdict"))
@@ -88,7 +86,7 @@ def test_a_table_save_killed_at_each_step_is_repaired_at_start_up(tmp_path, step
     restarted.index()
 
     text = (corpus / "userdict.txt").read_text(encoding="utf-8")
-    history = WordTables(restarted, instance).history("userdict")
+    history = restarted.workspace_at(instance).tables.history("userdict")
     assert not _tmp_files(corpus, instance)
     assert not list((instance / "table-pending").glob("*.json"))
     if saved:
@@ -103,7 +101,7 @@ def test_a_table_save_killed_at_each_step_is_repaired_at_start_up(tmp_path, step
         if step == "2":
             assert any("没有保存，表格保持原样" in m for m in messages), messages
     # and the next save is an ordinary one (no baseline version "（系统外）")
-    tables = WordTables(restarted, instance)
+    tables = restarted.workspace_at(instance).tables
     tables.save_row("userdict", None, {"word": "村务监督"}, "carol", tables.read("userdict")[2])
     assert [v.info.author for v in tables.history("userdict")][:2] == ["carol", history[0].info.author]
 
@@ -113,7 +111,7 @@ def test_a_version_recorded_without_its_table_is_written_to_the_table(tmp_path):
     corpus, instance = tmp_path / "corpus", tmp_path / "var"
     _corpus(corpus)
     kb = KnowledgeBase(corpus, tmp_path / "index", instance_dir=instance)
-    tables = WordTables(kb, instance)
+    tables = kb.workspace_at(instance).tables
     new = (OLD_TABLE + "阳光村务卡 30000 n\n").encode()
     tables.history_store.append("userdict", OLD_TABLE.encode(), author="（系统外）", action="baseline",
                                 summary="", path="userdict.txt")
@@ -131,7 +129,7 @@ def test_a_pending_record_of_an_unknown_table_is_dropped_without_touching_files(
     corpus, instance = tmp_path / "corpus", tmp_path / "var"
     _corpus(corpus)
     kb = KnowledgeBase(corpus, tmp_path / "index", instance_dir=instance)
-    tables = WordTables(kb, instance)
+    tables = kb.workspace_at(instance).tables
     tables.pending.begin("passwd", b"x", author="mallory", action="edit", summary="", path="../../etc/passwd")
     kb.recover()
     assert not list((instance / "table-pending").glob("*.json"))

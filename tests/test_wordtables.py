@@ -6,7 +6,7 @@ import re
 import pytest
 
 from indexer import KnowledgeBase
-from indexer.office.wordtables import TABLES, TableError, WordTables, parse_table
+from indexer.office.wordtables import TABLES, TableError, parse_table
 from webapp import create_app
 from webapp.office import get_office
 
@@ -160,7 +160,7 @@ def test_a_new_dictionary_word_reaches_a_knowledge_base_that_loaded_the_old_one(
     worker = KnowledgeBase(root, tmp_path / "index", instance_dir=tmp_path / "var")
     worker.search("阳光")
     assert "阳光村务卡" not in worker.analyzer.terms("阳光村务卡制度")
-    tables = WordTables(editor, tmp_path / "var")
+    tables = editor.workspace_at(tmp_path / "var").tables
     version = tables.read("userdict")[2]
     tables.save_row("userdict", None, {"word": "阳光村务卡", "freq": "30000", "tag": "n"}, "alice", version)
     assert "阳光村务卡" in worker.analyzer.terms("阳光村务卡制度")

@@ -37,8 +37,7 @@ def configure(app: Flask) -> None:
 def build(app: Flask, kb) -> Office:
     instance = Path(app.instance_path)
     db = Database(instance)
-    same = Path(kb.instance_dir).resolve() == instance.resolve()
-    workspace = kb.workspace if same else Workspace(kb, instance)
+    workspace = kb.workspace_at(instance)
     lock = int(app.config["LOGIN_LOCK_MINUTES"]) * 60
     office = Office(db, Accounts(db), LoginThrottle(db, int(app.config["LOGIN_MAX_FAILURES"]),
                                                     int(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]), lock),

@@ -79,6 +79,11 @@ class Segmenter:
         self._lock = threading.Lock()
         self._impl = None
 
+    @property
+    def words(self) -> tuple[tuple[str, int, str], ...]:
+        """The extra dictionary entries this segmenter was given."""
+        return tuple(self._words)
+
     @staticmethod
     def _resolve(backend: str) -> str:
         backend = (backend or "auto").lower()

@@ -4,7 +4,7 @@ PyYAML's safe loader still does two things a hand-edited corpus must not meet:
 
 - it turns ``2005-02-30`` into a date and raises a plain ``ValueError`` for an impossible one
   (so one typo escaped every collect-and-carry-on path); here dates stay text and
-  :func:`indexer.corpus.reader.normalize_date` decides them with a Chinese message;
+  :func:`indexer.corpus.document.normalize_date` decides them with a Chinese message;
 - it expands anchors and aliases, so a few hundred bytes (``&a [*b, *b, ...]`` nested 7 deep)
   become millions of values; here any anchor or alias is refused before anything is built;
 - explicit type tags (``!!float x``, ``!!set``) raise more plain exceptions; they are refused too.

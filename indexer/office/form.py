@@ -1,7 +1,7 @@
 """The document form: field names in Chinese, value cleaning, rendering to a corpus file.
 
 The web form, the CLI import and the corpus reader agree because a form is rendered to the
-file text here and then parsed by :func:`indexer.corpus.reader.parse_document` (see ``editing.py``).
+file text here and then parsed by :func:`indexer.corpus.document.parse_document` (see ``editing.py``).
 """
 from __future__ import annotations
 

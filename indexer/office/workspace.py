@@ -2,241 +2,40 @@
 
 Every save renders the front matter, validates it with the corpus reader's own parser, writes
 the Markdown file atomically, records the version in the history (under the instance
-directory), and only then updates the index for that one document.  A crash at any point
-leaves the corpus readable; ``KnowledgeBase.index()`` reconciles the index on start-up.
+directory), and only then updates the index for that one document (the save path is
+:mod:`indexer.office.corpusfiles`).  The workspace is handed its collaborators
+(:class:`~indexer.office.records.OfficeLinks`); ``KnowledgeBase.workspace`` builds it.
 """
 from __future__ import annotations
 
-import logging
 import os
-import threading
-import time
 import uuid
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..corpus import (SourceFile, atomic_write, content_hash, decode_bytes, derived_id,
-                     parse_document, split_front_matter)
-from .form import (FIELD_LABELS, FIELD_ORDER, FieldError, change_summary, clean_meta, lenient_meta,
-                      LEVEL_PREFIX, MAX_BODY_CHARS, check_id, render_document, unified_diff)
-from .. import fileio
-from ..errors import CorpusError, DocumentNotFound, PolicyKBError
-from ..index import signature
-from . import crashrepair
-from .history import History, Pending, Trash, TrashEntry, VersionInfo
-from .textdiff import VersionDiff, version_diff
-from .wordtables import WordTables
-from ..models import LEVELS, STATUSES, PolicyDoc, level_key
 from ..analysis import normalize_doc_no
-
-log = logging.getLogger(__name__)
-
-EDIT_LOCK_TIMEOUT = 60.0  # seconds a save waits for another process's save to finish
-
-
-class EditBusy(PolicyKBError):
-    """Another process kept the edit lock too long; nothing was saved."""
-
-    status = 503
-
-    def __init__(self, holder: str, waited: float):
-        super().__init__(f"另一个保存操作（{holder}）等待 {waited:.0f} 秒后仍未结束，您的修改没有保存。"
-                         "请稍后重新提交；如果一直如此，请管理员检查服务器上的该进程。")
+from ..corpus import atomic_write, content_hash, decode_bytes, parse_document
+from ..errors import CorpusError, DocumentNotFound
+from ..models import LEVELS, STATUSES, PolicyDoc, level_key
+from . import crashrepair
+from .corpusfiles import EDIT_LOCK_TIMEOUT, CorpusFiles
+from .form import (FIELD_LABELS, LEVEL_PREFIX, MAX_BODY_CHARS, FieldError, change_summary, check_id, clean_meta,
+                   render_document, unified_diff)
+from .history import TrashEntry
+from .records import (Duplicate, DuplicateDocument, EditableDocument, EditBusy, EditConflict, HistoryEntry,
+                      OfficeLinks, Preview, SaveResult, UnsafePath)
+from .textdiff import version_diff
+from .wordtables import WordTables
 
 
-class EditConflict(PolicyKBError):
-    """The document changed since the editor loaded it; nothing was saved."""
-
-    status = 409
-
-    def __init__(self, current: "EditableDocument", meta: dict, body: str):
-        super().__init__(f"文档“{current.id}”在您编辑期间已被他人修改（{current.saved_by or '未知'}，"
-                         f"{current.saved_at or '时间不详'}）。您的修改没有保存，请对照两个版本后重新提交。")
-        self.current = current
-        self.yours_meta = meta
-        self.yours_body = body
-        self.diff = unified_diff(current.text, render_document(lenient_meta(meta, current.id), body),
-                                 "他人保存的版本", "您的版本")
-
-
-class DuplicateDocument(PolicyKBError):
-    """Documents with the same 文号, or the same title and date, already exist."""
-
-    status = 409
-
-    def __init__(self, duplicates: list["Duplicate"]):
-        listing = "；".join(f"《{d.title}》（{d.id}，{d.reason}）" for d in duplicates[:5])
-        super().__init__(f"可能与已有文档重复：{listing}。确认不是重复后可仍然保存。")
-        self.duplicates = duplicates
-
-
-class UnsafePath(PolicyKBError):
-    """An id or path would leave the corpus directory."""
-
-    status = 400
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    id: str
-    title: str
-    date: str
-    doc_no: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class EditableDocument:
-    """A document as the edit form needs it; ``version`` goes back as ``base_version``."""
-
-    id: str
-    meta: dict
-    body: str
-    version: str
-    path: str
-    text: str = ""
-    saved_by: str = ""
-    saved_at: str = ""
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    """What a save did: the new version token, warnings, and whether the index has it yet."""
-
-    id: str
-    version: str
-    number: int
-    path: str
-    indexed: bool
-    warnings: tuple[str, ...] = ()
-    notice: str = ""
-
-
-@dataclass(frozen=True)
-class Preview:
-    """A validated, unsaved document for the review step, with warnings and duplicates."""
-
-    doc: PolicyDoc
-    text: str
-    warnings: tuple[str, ...]
-    duplicates: tuple[Duplicate, ...]
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One version with the readable diff against the version before it."""
-
-    version: VersionInfo
-    diff: str
-    current: bool = False
-    changes: tuple[str, ...] = field(default=())
-    view: VersionDiff | None = None  # the same difference, readable: fields changed, body side by side
-
-
-class Workspace:
+class Workspace(CorpusFiles):
     """Write access to one knowledge base's corpus, with history and trash in *instance_dir*.
 
-    :param kb: the :class:`~indexer.kb.KnowledgeBase` whose corpus and index are updated.
+    :param links: the corpus and the index functions, from ``KnowledgeBase.workspace``.
     :param instance_dir: where history, trash and the edit lock live (not inside corpus/).
     """
 
-    def __init__(self, kb, instance_dir: str | os.PathLike):
-        self.kb = kb
-        self.corpus = kb.corpus
-        self.instance_dir = Path(instance_dir)
-        self.history_store = History(self.instance_dir / "history")
-        self.trash_store = Trash(self.instance_dir / "trash")
-        self.pending = Pending(self.instance_dir / "pending")
-        self._thread_lock = threading.RLock()
-
-    # -- locking and paths -----------------------------------------------------------------
-    @contextmanager
-    def _locked(self):
-        """Serialise writers across threads and processes (file lock where the OS has one)."""
-        try:
-            with self._thread_lock, fileio.exclusive(self.instance_dir / ".edit.lock",
-                                                       timeout=EDIT_LOCK_TIMEOUT):
-                yield
-        except fileio.LockTimeout as exc:
-            raise EditBusy(fileio.describe(exc.holder), exc.waited) from None
-
-    def _safe_path(self, relpath: str) -> Path:
-        """Resolve *relpath* inside the corpus, refusing traversal and symlinks out of it."""
-        rel = Path(relpath)
-        if rel.is_absolute() or ".." in rel.parts or not relpath.endswith(".md") or rel.name.startswith("."):
-            raise UnsafePath(f"路径“{relpath}”不在语料目录内，已拒绝。")
-        root = self.corpus.root.resolve()
-        target = (self.corpus.root / rel)
-        probe = self.corpus.root
-        for part in rel.parts:
-            probe = probe / part
-            if probe.is_symlink():
-                raise UnsafePath(f"路径“{relpath}”包含符号链接，已拒绝。")
-        resolved = target.resolve()
-        if root not in resolved.parents:
-            raise UnsafePath(f"路径“{relpath}”不在语料目录内，已拒绝。")
-        return target
-
-    def _locate(self, doc_id: str) -> tuple[Path, bytes, PolicyDoc]:
-        """Find the file of *doc_id* (index first, then a scan) and parse it."""
-        doc_id = check_id(doc_id)
-        candidates: list[str] = []
-        try:
-            fields = self.kb.searcher().document(doc_id=doc_id)
-            if fields:
-                candidates.append(fields["meta"]["path"])
-        except Exception:  # a missing or damaged index: the corpus scan below still finds the file
-            log.warning("index lookup of %s failed; scanning the corpus", doc_id, exc_info=True)
-        for relpath in candidates:
-            found = self._try_file(relpath, doc_id)
-            if found:
-                return found
-        needle = doc_id.encode()
-        now_ns = time.time_ns()
-        indexed = self._indexed_files()
-        for relpath, path, st in self.corpus.scan():
-            if relpath in candidates or isinstance(st, OSError):
-                continue
-            known = indexed.get(relpath)
-            if known and known["id"] != doc_id and known["sig"] is not None and known["sig"] == signature(st, now_ns):
-                continue  # unchanged since it was indexed under another id
-            try:
-                data = Path(path).read_bytes()
-            except OSError:
-                continue
-            if needle in data or derived_id(relpath) == doc_id:
-                found = self._try_file(relpath, doc_id)
-                if found:
-                    return found
-        raise DocumentNotFound(doc_id)
-
-    def _indexed_files(self) -> dict[str, dict]:
-        """Return path → {id, hash, sig} of indexed files if known without reading the index."""
-        try:
-            return self.kb.store.stored_state(read_records=False) or {}
-        except Exception:  # a damaged index: scan every file
-            return {}
-
-    def _try_file(self, relpath: str, doc_id: str):
-        try:
-            path = self._safe_path(relpath)
-            data = path.read_bytes()
-            doc, _ = self.corpus.parse(SourceFile(relpath, path, content_hash(data), data))
-        except (OSError, PolicyKBError):
-            return None
-        return (path, data, doc) if doc.id == doc_id else None
-
-    def _editable(self, path: Path, data: bytes, doc: PolicyDoc) -> EditableDocument:
-        text = decode_bytes(data, doc.path)
-        front, body = split_front_matter(text, doc.path)
-        meta = {k: v for k, v in doc.metadata().items() if k in FIELD_ORDER}
-        meta = {k: v for k, v in meta.items() if v not in ("", [], False)}
-        last = self.history_store.versions(doc.id)
-        saved = last[-1] if last and last[-1].hash == content_hash(data) else None
-        return EditableDocument(id=doc.id, meta=meta, body=body if front is not None else doc.body,
-                                version=content_hash(data), path=doc.path, text=text,
-                                saved_by=saved.author if saved else "", saved_at=saved.time if saved else "")
+    def __init__(self, links: OfficeLinks, instance_dir: str | os.PathLike):
+        super().__init__(links, instance_dir)
+        self.tables = WordTables(links.corpus, self.instance_dir, links.build_index, links.table_probe)
 
     # -- reading ----------------------------------------------------------------------------
     def load(self, doc_id: str) -> EditableDocument:
@@ -298,9 +97,9 @@ class Workspace:
 
     def catalog(self) -> list[dict]:
         """Return the metadata of every document (from the index; built first if missing)."""
-        if not self.kb.store.is_usable():
-            self.kb.index()
-        return self.kb.documents()
+        if not self.links.store().is_usable():
+            self.links.build_index()
+        return self.links.documents()
 
     def preview(self, meta: dict, body: str, doc_id: str = "") -> Preview:
         """Validate an unsaved form for the review step; never writes anything."""
@@ -485,7 +284,7 @@ class Workspace:
                                                     self.pending)
         for doc_id in repaired.unindex:
             self._unindex(doc_id)
-        return repaired.messages + WordTables(self.kb, self.instance_dir).recover()
+        return repaired.messages + self.tables.recover()
 
     # -- internals --------------------------------------------------------------------------
     def new_id(self, level: str, date: str = "") -> str:
@@ -502,46 +301,6 @@ class Workspace:
         except DocumentNotFound:
             return False
 
-    def _record_baseline(self, doc_id: str, relpath: str, data: bytes) -> None:
-        """Keep the file as it is now when history lacks it (hand edits, pre-existing files)."""
-        if crashrepair.record_interrupted_save(self.history_store, self.pending, doc_id, data):
-            return  # the file is what a save interrupted by a crash wrote: recorded as that save
-        versions = self.history_store.versions(doc_id)
-        if not versions or versions[-1].hash != content_hash(data):
-            self.history_store.append(doc_id, data, author="（系统外）", action="baseline",
-                                      summary="保存前的原有内容（在本系统之外创建或修改）", path=relpath)
 
-    def _save_existing(self, doc_id, path, relpath, old: bytes, new: bytes, author, action, summary,
-                       warnings) -> SaveResult:
-        self._record_baseline(doc_id, relpath, old)
-        self.pending.begin(doc_id, new, author=author, action=action, summary=summary, path=relpath)
-        atomic_write(path, new)
-        info = self.history_store.append(doc_id, new, author=author, action=action, summary=summary, path=relpath)
-        self.pending.end(doc_id)
-        indexed, notice = self._reindex(relpath)
-        return SaveResult(doc_id, info.hash, info.number, relpath, indexed, warnings, notice)
-
-    def _reindex(self, relpath: str) -> tuple[bool, str]:
-        """Index one saved file now; on failure the file is safe and start-up reconciles."""
-        try:
-            store = self.kb.store
-            if not store.is_usable():
-                self.kb.index()
-                return True, ""
-            path = self.corpus.root / relpath
-            source = self.corpus.read_source(path)
-            doc, _ = self.corpus.parse(source)
-            store.update([(doc, source.hash)], [])
-            return True, ""
-        except Exception as exc:  # the file is saved: an index failure of any kind must not hide that
-            if not isinstance(exc, PolicyKBError):
-                log.exception("indexing %s after a save failed", relpath)
-                exc = "索引文件可能已损坏"
-            return False, f"文档已保存，但索引暂未更新（{exc}）；下次启动或运行 policykb index 时自动补上。"
-
-    def _unindex(self, doc_id: str) -> None:
-        try:
-            if self.kb.store.is_usable():
-                self.kb.store.update([], [doc_id])
-        except Exception:  # the file is gone; the next reconcile drops the stale entry
-            log.warning("removing %s from the index failed", doc_id, exc_info=True)
+__all__ = ["EDIT_LOCK_TIMEOUT", "Duplicate", "DuplicateDocument", "EditBusy", "EditConflict", "EditableDocument",
+           "HistoryEntry", "OfficeLinks", "Preview", "SaveResult", "UnsafePath", "Workspace"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from indexer import TABLES, TableConflict, TableError, UnknownTable, WordTables
-from indexer import preview_table_change as preview
 from indexer import table_spec as spec_of
 
 from ..office import record
@@ -17,7 +16,7 @@ def get_tables() -> WordTables:
     tables = current_app.extensions.get("policykb.tables")
     if tables is None:
         kb = current_app.extensions["policykb"]
-        tables = current_app.extensions["policykb.tables"] = WordTables(kb, current_app.instance_path)
+        tables = current_app.extensions["policykb.tables"] = kb.workspace_at(current_app.instance_path).tables
     return tables
 
 
@@ -120,7 +119,7 @@ def _submit(name: str, number: int | None):
     try:
         if request.form.get("do") == "preview":
             _s, text, _summary = tables.proposed(name, number, values, base)
-            previews = preview(current_app.extensions["policykb"], spec, text, sample)
+            previews = tables.preview(spec, text, sample)
             if not sample:
                 flash("格式正确。在“试一试”中输入问题或检索词，可以看到保存前后的不同。", "info")
             return again({}, previews)
