@@ -161,7 +161,7 @@ BREAKS = [
           "没有固定答案形式的问题（怎么解决）也给出“可能的答案”"),
     Break("ranges-ignored", "indexer/qa/answerer.py", "fit = range_fit(values, folded[start:end]) if values else 0", "fit = 0", QA,
           "问题里的数字（交了六年）不再与条文的区间（满五年不足十年）比较"),
-    Break("value-group-repaired", "indexer/qa/question.py",
+    Break("value-group-repaired", "indexer/qa/repair.py",
           "or any(all(doc_frequency(t) for t in alt) for alt in group) or is_value_group(group):",
           "or any(all(doc_frequency(t) for t in alt) for alt in group):", QA,
           "问题里的“十二年”被拆成“十二”“年”去找，区间不再能对上"),

@@ -19,21 +19,17 @@ from dataclasses import dataclass
 
 from whoosh import query as Q
 
-from ..analysis.analyzer import TextAnalyzer
+from ..analysis import TextAnalyzer, fold_width, is_content_word, specificity
 from .answers import Answer
 from .retrieval import top_or
 from .question import AnalyzedQuestion
 from .repair import repair_unknown
-from ..search.naming import authority
 from .ranges import (is_value_group, period_fit, question_periods, question_values, range_fit,
                      spans_for_period)
-from ..search.run import _top as exhaustive_top
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matches
-from ..analysis.textnorm import fold_width
-from ..analysis.background import is_content_word, specificity
 from .coverage import SUBSTRING_FACTOR, group_share, group_weight, groups_present, literal_tokens
 from .trimming import MAX_ANSWER_CHARS, trim_span
-from ..search import HTML, Marked, merge_spans
+from ..search import HTML, Marked, authority, merge_spans, top_hits
 
 TOP_DOCS = 10
 TOP_PASSAGES = 6
@@ -143,7 +139,7 @@ class QuestionAnswerer:
         results = top_or(self.searcher, question.query, top_docs, doc_filter)
         if results is None:   # a query shape orscore does not score: whoosh, also exhaustive
             allowed = set(self.searcher.docs_for_query(doc_filter)) if doc_filter is not None else None
-            results = exhaustive_top(self.searcher, question.query, top_docs, None, allowed)
+            results = top_hits(self.searcher, question.query, top_docs, None, allowed)
         return results or []
 
     def passages(self, question: AnalyzedQuestion, idf: dict[str, float], doc_filter=None,
