@@ -194,7 +194,7 @@ def test_every_wing_has_its_door():
 # Debts left by the move (issue 12), listed so that no new one can slip in: a rule broken anywhere
 # else fails the test, and each entry fixed must be struck from this list (the test says which).
 # Mostly cross-wing imports that still reach past a wing's door, function-level imports, and the
-# files still over 400 lines; the Q&A wing's private imports wait for the lead's Q&A edits.
+# files still over 400 lines.
 KNOWN_DEBTS = {
     # the word-table editor (merged after the move): its preview runs a search and an answer, which
     # belongs in kb; to move with the kb split
@@ -269,38 +269,6 @@ KNOWN_DEBTS = {
     'indexer/office/workspace.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
     'indexer/office/workspace.py: indexer.corpus.reader is behind the door of indexer.corpus',
     'indexer/office/workspace.py: indexer.index.filestate is behind the door of indexer.index',
-    'indexer/qa/answerer.py: 496 lines (at most 400)',
-    'indexer/qa/answerer.py: imports private _top from indexer.search.run',
-    'indexer/qa/answerer.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
-    'indexer/qa/answerer.py: indexer.analysis.background is behind the door of indexer.analysis',
-    'indexer/qa/answerer.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
-    'indexer/qa/answerer.py: indexer.search.naming is behind the door of indexer.search',
-    'indexer/qa/answerer.py: indexer.search.run is behind the door of indexer.search',
-    'indexer/qa/baseline.py: function-level import of indexer.search.query',
-    'indexer/qa/baseline.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
-    'indexer/qa/baseline.py: indexer.search.query is behind the door of indexer.search',
-    'indexer/qa/baseline.py: indexer.search.run is behind the door of indexer.search',
-    'indexer/qa/question.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
-    'indexer/qa/question.py: indexer.corpus.wording is behind the door of indexer.corpus',
-    'indexer/qa/question.py: indexer.search.naming is behind the door of indexer.search',
-    'indexer/qa/question.py: indexer.search.query is behind the door of indexer.search',
-    'indexer/qa/question.py: indexer.search.run is behind the door of indexer.search',
-    'indexer/qa/ranges.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
-    'indexer/qa/retrieval.py: 429 lines (at most 400)',
-    'indexer/qa/retrieval.py: imports private _cache, _segment_key, _tree_sum from indexer.search.ranking',
-    'indexer/qa/retrieval.py: indexer.search.phrases is behind the door of indexer.search',
-    'indexer/qa/retrieval.py: indexer.search.ranking is behind the door of indexer.search',
-    "indexer/qa/retrieval.py: whoosh's private names belong in indexer.index",
-    'indexer/qa/trimming.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
-    'indexer/search/catalog.py: function-level import of indexer.search.naming',
-    'indexer/search/catalog.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
-    'indexer/search/facets.py: indexer.index.resultcache is behind the door of indexer.index',
-    'indexer/search/highlight.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
-    'indexer/search/naming.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
-    'indexer/search/ranking.py: 449 lines (at most 400)',
-    'indexer/search/run.py: indexer.analysis.analyzer is behind the door of indexer.analysis',
-    'indexer/search/run.py: indexer.analysis.textnorm is behind the door of indexer.analysis',
-    'indexer/search/run.py: indexer.index.whoosh_fixes is behind the door of indexer.index',
 }
 KNOWN_CYCLES: list[list[str]] = []
 

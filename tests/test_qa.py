@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from indexer.qa.answers import NO_ANSWER
 from indexer.cli import cli
-from indexer.qa.answerer import MAX_ANSWER_CHARS
+from indexer.qa.trimming import MAX_ANSWER_CHARS
 
 from conftest import write_doc
 
@@ -232,7 +232,7 @@ def test_subject_named_in_title_does_not_pick_the_sentence(article_kb, question,
 
 
 def test_long_sentence_is_cut_around_the_distinguishing_words():
-    from indexer.qa.answerer import trim_span
+    from indexer.qa.trimming import trim_span
     # The subject (督导组) repeats at both ends; the asked-for detail (食宿费用) sits in the middle.
     filler = "逐项听取各单位情况汇报并查阅有关文件和会议记录，"
     text = ("督导组进驻以后，督导组组长召集督导组成员，" + filler * 4 + "食宿费用由派出单位承担，" + filler * 3

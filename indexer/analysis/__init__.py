@@ -1,7 +1,10 @@
 """analysis wing."""
-from .textnorm import cn_to_int, fold_width
+from .analyzer import TextAnalyzer
+from .background import is_content_word, specificity
+from .textnorm import DOC_NO_RE, cn_to_int, fold_width, normalize_doc_no
 
-__all__ = ["cn_to_int", "fold_width"]
+__all__ = ["cn_to_int", "fold_width", "TextAnalyzer", "is_content_word", "specificity", "DOC_NO_RE",
+           "normalize_doc_no"]
 
 # Indexes built before the wings (issue 12) pickled indexer.analysis.WhooshChineseAnalyzer.
 _LEGACY = {"WhooshChineseAnalyzer": "analyzer"}

@@ -1,6 +1,8 @@
 """index wing."""
 from .damage import reads_index
 from .reconcile import Reconciler
+from .resultcache import ResultCache
 from .segcache import set_budget as set_segment_budget
+from . import whoosh_fixes  # noqa: F401  (fixes whoosh bugs that change search results)
 
-__all__ = ["Reconciler", "reads_index", "set_segment_budget"]
+__all__ = ["Reconciler", "reads_index", "set_segment_budget", "ResultCache"]
