@@ -1,13 +1,14 @@
 """Answering a question: check it, analyse it, let the Q&A wing answer, fall back on a search.
 
 The knowledge base caches the result (:meth:`indexer.kb.KnowledgeBase.ask`); this module puts the
-pieces of the search and Q&A wings together.
+pieces of the search and Q&A wings together.  The Q&A wing is reached as ``qa.name`` so that its
+modules load with the first question, not with the knowledge base (see ``indexer/qa/__init__.py``).
 """
 from __future__ import annotations
 
 from .errors import QueryError
 from .params import int_param
-from .qa import AnswerSet, QuestionAnswerer, analyze_question, looks_like_question
+from . import qa
 from .search import Filters, QueryCompiler, filter_query
 
 MAX_QUESTION_CHARS = 200
@@ -15,7 +16,7 @@ MAX_ANSWERS = 10
 FALLBACK_HITS = 5
 
 
-def answer_question(kb, question: str, level, limit) -> AnswerSet:
+def answer_question(kb, question: str, level, limit) -> qa.AnswerSet:
     """Answer *question* from *kb* (a :class:`~indexer.kb.KnowledgeBase`); see its ``ask``."""
     text = (question or "").replace("\x00", "").strip()
     if not text:
@@ -26,9 +27,9 @@ def answer_question(kb, question: str, level, limit) -> AnswerSet:
     filters = Filters()
     for value in ([level] if isinstance(level, str) else (level or [])):
         filters.add("level", value)
-    analyzed = analyze_question(text, QueryCompiler(kb.analyzer, kb.aliases()),
+    analyzed = qa.analyze_question(text, QueryCompiler(kb.analyzer, kb.aliases()),
                                 wording=kb.wording(), titles=kb.titles())
-    answerer = QuestionAnswerer(kb.searcher(), kb.analyzer)
+    answerer = qa.QuestionAnswerer(kb.searcher(), kb.analyzer)
     answers, _ = answerer.answer(analyzed, doc_filter=filter_query(filters), limit=limit)
     fallback = ()
     if not answers:
@@ -38,9 +39,9 @@ def answer_question(kb, question: str, level, limit) -> AnswerSet:
                                  per_page=FALLBACK_HITS, facets=False).hits
         except QueryError:  # nothing searchable in the question: no hits rather than the whole library
             fallback = ()
-    return AnswerSet(question=text, type=analyzed.qtype, answers=tuple(answers), fallback_hits=tuple(fallback))
+    return qa.AnswerSet(question=text, type=analyzed.qtype, answers=tuple(answers), fallback_hits=tuple(fallback))
 
 
 def is_question(text: str) -> bool:
     """Tell whether a search-box text reads as a question (ends with ？ or has a question word)."""
-    return looks_like_question(text)
+    return qa.looks_like_question(text)

@@ -6,22 +6,24 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import asking
+from . import asking, office
 from .analysis import Segmenter, TextAnalyzer, background_table, default_backend
 from .corpus import Corpus, derived_id
 from .errors import CorpusError, DocumentNotFound, IndexMissing
 from .index import (IndexChanged, IndexStore, Reconciler, ResultCache, default_workers, document_metas,
                     reads_index, set_segment_budget)
 from .models import FACET_BY_NAME, CorpusProblem, IndexReport, PolicyDoc, SearchPage
-from .office import UNLOCKED_TMP_AGE, Workspace, remove_tmp_files
 from .params import frozen, paging, search_filters
-from .qa import AnswerSet
 from .review import (Knowledge, Report, Reviewer, checklist_problems, citation_of, load_checklists, open_checklist,
                      plan_from_file, plan_from_text)
 from .search import Catalog, QueryCompiler, Suggestion, parse_query, run_search, term_anchor
 from .settings import SETTING_BY_NAME, setting
 from .sidefiles import SideFiles
+
+if TYPE_CHECKING:
+    from .qa import AnswerSet
 
 DEFAULT_CORPUS = SETTING_BY_NAME["CORPUS_DIR"].default
 DEFAULT_INDEX = SETTING_BY_NAME["INDEX_DIR"].default
@@ -338,7 +340,7 @@ class KnowledgeBase:
         """Return the :class:`~indexer.office.workspace.Workspace` writing to this corpus."""
         with self._lock:
             if self._workspace is None:
-                self._workspace = Workspace(self, self.instance_dir)
+                self._workspace = office.Workspace(self, self.instance_dir)  # loads the office now
             return self._workspace
 
     def recover(self, workspace: bool = True) -> list[str]:
@@ -352,7 +354,7 @@ class KnowledgeBase:
         if workspace:
             messages += self.workspace.recover()
         elif self.corpus.root.is_dir():
-            removed = remove_tmp_files(self.corpus.root, older_than=UNLOCKED_TMP_AGE)
+            removed = office.remove_tmp_files(self.corpus.root, older_than=office.UNLOCKED_TMP_AGE)
             if removed:
                 messages.append(f"删除了语料目录中 {removed} 个中断写入留下的临时文件（.tmp-*）。")
         removed = self.store.clean()
