@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from .cli_common import (CLIError, ProgressBar, facet_options, for_terminal, kb_options, lock_timeout, open_kb,
+from .cli_common import (CLIError, ProgressBar, echo_json, facet_options, for_terminal, kb_options, lock_timeout, open_kb,
                          run_index, setting_option)
 from .cli_eval import eval_command
 from .cli_import import import_command
@@ -76,7 +76,7 @@ def search_command(corpus_dir, index_dir, query, sort, page, limit, as_json, **f
     except PolicyKBError as exc:
         raise CLIError(str(exc))
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(result)
     else:
         print_page(result)
 
@@ -179,7 +179,7 @@ def ask_command(corpus_dir, index_dir, question, level, limit, as_json):
     except PolicyKBError as exc:
         raise CLIError(str(exc))
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(result)
         return
     print_answers(result)
 

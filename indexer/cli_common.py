@@ -1,6 +1,7 @@
 """What the commands share: the error shown in Chinese, the common options, the progress bar, indexing."""
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -47,6 +48,18 @@ def facet_options(func):
 
 def open_kb(corpus_dir: str, index_dir: str) -> KnowledgeBase:
     return KnowledgeBase(corpus_dir, index_dir)
+
+
+def echo_json(result) -> None:
+    """Print a result as indented JSON: ``result.to_dict()``, or what the program's ``as_json`` makes of it.
+
+    Addresses of documents are the site's: ``webapp.cli`` gives this group the context object
+    ``{"as_json": ...}``, which adds each hit's and answer's ``url``; indexer builds none.
+    """
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    as_json = obj.get("as_json") if isinstance(obj, dict) else None
+    click.echo(json.dumps(as_json(result) if as_json else result.to_dict(), ensure_ascii=False, indent=2))
 
 
 def for_terminal(marked) -> str:
