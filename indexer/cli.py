@@ -6,7 +6,6 @@ in :mod:`indexer.cli_eval`, and what they share (options, progress bar, errors) 
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -155,7 +154,7 @@ def review_command(corpus_dir, index_dir, plan_file, checklist_id, as_json):
     except PolicyKBError as exc:
         raise CLIError(str(exc))
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(report)
     else:
         click.echo(format_text(report, ("\x1b[1;33m", "\x1b[0m") if sys.stdout.isatty() else ("【", "】")))
     if not report.passed:

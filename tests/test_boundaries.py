@@ -38,6 +38,7 @@ FENCES = {
     "whoosh": {"analysis", "index", "search", "qa"},
 }
 MAX_LINES = 400
+SITE_ADDRESS = "/documents/"  # the site's addresses are built in webapp/links.py only
 
 
 def _module_name(path: Path) -> str:
@@ -114,6 +115,9 @@ def violations() -> list[str]:
         lines = path.read_text(encoding="utf-8").count("\n")
         if lines > MAX_LINES:
             problems.append(f"{rel}: {lines} lines (at most {MAX_LINES})")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SITE_ADDRESS in node.value:
+                problems.append(f"{rel}:{node.lineno}: spells the site address {SITE_ADDRESS} (webapp/links.py does)")
         for node, target, names, at_top in _imports(path):
             where = f"{rel}:{node.lineno}"
             library = target.split(".")[0]
@@ -294,6 +298,7 @@ def test_no_import_cycle():
     ("function level", ("indexer/search/run.py", "def f():\n    from .ranking import rank\n"),
      "function-level import"),
     ("site", ("webapp/api.py", "from indexer.kb import KnowledgeBase\n"), "the site imports indexer.kb"),
+    ("address", ("indexer/models.py", "URL = f\"/documents/{1}\"\n"), "spells the site address"),
 ])
 def test_each_rule_catches_a_break(rule, source, expected, monkeypatch, tmp_path):
     """Every rule fails on a deliberate break (the source is appended to a real file in a copy)."""

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
+from review_plans import GAPS, as_text, plan
 from webapp import create_app
 from webapp.cli import cli
 
@@ -57,3 +58,15 @@ def test_command_line_json_carries_the_addresses(sample_kb):
     assert list(answer)[:len(DOCUMENTED)] == DOCUMENTED and answer["url"].endswith("#art19")
     hit = json.loads(runner.invoke(cli, ["search", "第32条", "--json"], env=env).output)["hits"][0]
     assert hit["url"] == f"/documents/{hit['id']}#{hit['passage']}"
+
+
+def test_review_citations_and_related_passages_link_to_their_passage(client, sample_kb):
+    report = sample_kb.review(as_text(plan(GAPS)), "shishi-fangan")
+    assert "url" not in report.to_dict()["findings"][0]["citation"]
+    data = client.post("/api/review", data={"checklist": "shishi-fangan", "text": as_text(plan(GAPS))}).get_json()
+    xueshi = next(f for f in data["findings"] if f["item_id"] == "xueshi")
+    assert xueshi["citation"]["url"] == "/documents/zzb-2005-dudao-peixun-jianghua#p55"
+    assert list(xueshi["citation"])[-3:] == ["quote", "url", "label"]
+    related = [r for part in data["parts"] for r in part["related"]]
+    assert related and all(r["url"] == f"/documents/{r['doc_id']}" + (f"#{r['anchor']}" if r["anchor"] else "")
+                           for r in related)

@@ -93,4 +93,4 @@ def facets():
 def review():
     """Check a plan (multipart ``file``, or ``text``) against ``checklist``; the report as JSON."""
     report = run_review(request.form, request.files)
-    return jsonify(report.to_dict())
+    return jsonify(as_json(report))
