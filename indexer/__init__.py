@@ -31,7 +31,7 @@ _LAZY = {
     "TYPE_LABELS": "qa.question",
     "TABLES": "office.wordtables", "TableConflict": "office.wordtables", "TableError": "office.wordtables",
     "UnknownTable": "office.wordtables", "WordTables": "office.wordtables",
-    "preview_table_change": "office.wordtables", "table_spec": "office.wordtables",
+    "preview_table_change": "tablepreview", "table_spec": "office.wordtables",
     "atomic_write": "corpus.reader",
     "UnknownChecklist": "review", "BrokenChecklist": "review", "REVIEW_STATUSES": "review",
     "MAX_PLAN_CHARS": "review", "report_docx": "review",

@@ -5,7 +5,7 @@ from .importers.guess import structure_plain_text
 # Door names loaded on first use: the workspace pulls in the index (whoosh), which the import
 # worker (a fresh process per file, importing office.importers) must not pay for.
 _LAZY = {"Workspace": "workspace", "remove_tmp_files": "crashrepair", "UNLOCKED_TMP_AGE": "crashrepair",
-         "import_paths": "bulk_import"}
+         "import_paths": "bulk_import", "TableSpec": "wordtables", "parse_table": "wordtables"}
 
 
 def __getattr__(name: str):
@@ -16,4 +16,5 @@ def __getattr__(name: str):
 
 
 __all__ = ["SUPPORTED_SUFFIXES", "ImportLimits", "ImportRefused", "convert_bytes", "structure_plain_text", "Workspace",
-           "remove_tmp_files", "UNLOCKED_TMP_AGE", "import_paths", "encoding_codec"]
+           "remove_tmp_files", "UNLOCKED_TMP_AGE", "import_paths", "encoding_codec",
+           "TableSpec", "parse_table"]
