@@ -16,5 +16,6 @@ __all__ = list(_LAZY)
 def __getattr__(name: str):
     if name in _LAZY:
         import importlib
-        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        value = globals()[name] = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        return value  # kept: the next use is a plain attribute
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
