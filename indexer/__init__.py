@@ -16,7 +16,8 @@ __all__ = ["KnowledgeBase", "PolicyDoc", "Hit", "SearchPage", "IndexReport", "LE
 # worker (a fresh process per file) needs none of it.  The site imports only these names.
 _LAZY = {
     "KnowledgeBase": "kb",
-    "CLIError": "cli", "command_line": "cli", "kb_options": "cli", "run_index": "cli", "setting_option": "cli",
+    "CLIError": "cli_common", "command_line": "cli", "kb_options": "cli_common", "run_index": "cli_common",
+    "setting_option": "cli_common",
     "STORE_LOCK_TIMEOUT": "index.store",
     "STATUSES": "models",
     "FIELD_LABELS": "office.form", "MAX_BODY_CHARS": "office.form", "FieldError": "office.form",
@@ -30,7 +31,7 @@ _LAZY = {
     "TYPE_LABELS": "qa.question",
     "TABLES": "office.wordtables", "TableConflict": "office.wordtables", "TableError": "office.wordtables",
     "UnknownTable": "office.wordtables", "WordTables": "office.wordtables",
-    "preview_table_change": "office.wordtables", "table_spec": "office.wordtables",
+    "preview_table_change": "tablepreview", "table_spec": "office.wordtables",
     "atomic_write": "corpus.reader",
     "UnknownChecklist": "review", "BrokenChecklist": "review", "REVIEW_STATUSES": "review",
     "MAX_PLAN_CHARS": "review", "report_docx": "review",

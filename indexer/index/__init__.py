@@ -4,5 +4,9 @@ from .reconcile import Reconciler
 from .resultcache import ResultCache
 from .segcache import set_budget as set_segment_budget
 from . import whoosh_fixes  # noqa: F401  (fixes whoosh bugs that change search results)
+from .parallel import default_workers
+from .store import IndexChanged, IndexStore
+from .listing import document_metas
 
-__all__ = ["Reconciler", "reads_index", "set_segment_budget", "ResultCache"]
+__all__ = ["Reconciler", "reads_index", "set_segment_budget", "default_workers", "ResultCache", "IndexChanged", "IndexStore",
+           "document_metas"]
