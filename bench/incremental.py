@@ -42,16 +42,16 @@ def office(kb, corpus: Path) -> dict:
     timings, saved = {}, None
     try:
         started = time.perf_counter()
-        saved = kb.create_document(meta, "本文件用于测量保存后可检索的时间：benchoffice。\n", "基准测试", force=True)
+        saved = kb.workspace.create_document(meta, "本文件用于测量保存后可检索的时间：benchoffice。\n", "基准测试", force=True)
         ok = kb.search("benchoffice").total == 1
         timings["office_create"] = time.perf_counter() - started if ok else float("nan")
-        doc = kb.load_document(saved.id)
+        doc = kb.workspace.load(saved.id)
         started = time.perf_counter()
-        kb.update_document(saved.id, doc.meta, "修改后的内容：benchoffice2。\n", "基准测试", doc.version, force=True)
+        kb.workspace.update_document(saved.id, doc.meta, "修改后的内容：benchoffice2。\n", "基准测试", doc.version, force=True)
         ok = kb.search("benchoffice2").total == 1
         timings["office_update"] = time.perf_counter() - started if ok else float("nan")
         started = time.perf_counter()
-        kb.delete_document(saved.id, "基准测试")
+        kb.workspace.delete_document(saved.id, "基准测试")
         ok = kb.search("benchoffice2").total == 0
         timings["office_delete"] = time.perf_counter() - started if ok else float("nan")
     finally:

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.kb import KnowledgeBase  # noqa: E402
-from indexer.evaluate import evaluate_questions, load_questions  # noqa: E402
+from indexer.questionlist import evaluate_questions, load_questions  # noqa: E402
 
 MAX_CLASS = 12        # larger classes are topics (人 士 人物 …), not synonyms
 MORE_COMMON = 3       # an official word must occur in at least 3x as many documents

@@ -16,7 +16,8 @@ __all__ = ["KnowledgeBase", "PolicyDoc", "Hit", "SearchPage", "IndexReport", "LE
 # worker (a fresh process per file) needs none of it.  The site imports only these names.
 _LAZY = {
     "KnowledgeBase": "kb",
-    "CLIError": "cli", "command_line": "cli", "kb_options": "cli", "run_index": "cli", "setting_option": "cli",
+    "CLIError": "cli_common", "command_line": "cli", "kb_options": "cli_common", "run_index": "cli_common",
+    "setting_option": "cli_common",
     "STORE_LOCK_TIMEOUT": "index.store",
     "STATUSES": "models",
     "FIELD_LABELS": "office.form", "MAX_BODY_CHARS": "office.form", "FieldError": "office.form",

@@ -1,45 +1,35 @@
 """The knowledge base: one object that owns the corpus, the analyzer and the index."""
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from whoosh import query as Q
-
-from .analysis.analyzer import Segmenter, TextAnalyzer, default_backend, read_userdict
-from .index.parallel import default_workers
-from .index import Reconciler
-from .search.catalog import Catalog, Suggestion, term_anchor
+from . import asking, office, tablepreview
+from .analysis import Segmenter, TextAnalyzer, background_table, default_backend
 from .corpus import Corpus, derived_id
-from .office import OfficeLinks, TableProbe, Workspace
-from .errors import CorpusError, DocumentNotFound, IndexMissing, QueryError
+from .errors import CorpusError, DocumentNotFound, IndexMissing
+from .index import (IndexChanged, IndexStore, Reconciler, ResultCache, default_workers, document_metas,
+                    reads_index, set_segment_budget)
 from .models import FACET_BY_NAME, CorpusProblem, IndexReport, PolicyDoc, SearchPage
-from .search.query import Filters, parse_query
-from .index import reads_index, set_segment_budget
-from .index.resultcache import ResultCache
-from .search.run import QueryCompiler, run_search
-from .index.store import IndexChanged, IndexStore
-from .index.storedmeta import stored_metas
-from .corpus.wording import merged_wording
+from .params import frozen, paging, search_filters
 from .review import (Knowledge, Report, Reviewer, checklist_problems, citation_of, load_checklists, open_checklist,
                      plan_from_file, plan_from_text)
+from .search import Catalog, QueryCompiler, Suggestion, parse_query, run_search, term_anchor
 from .settings import SETTING_BY_NAME, setting
+from .sidefiles import SideFiles
+
+if TYPE_CHECKING:
+    from .qa import AnswerSet
 
 DEFAULT_CORPUS = SETTING_BY_NAME["CORPUS_DIR"].default
 DEFAULT_INDEX = SETTING_BY_NAME["INDEX_DIR"].default
 DEFAULT_INSTANCE = SETTING_BY_NAME["INSTANCE_DIR"].default
-MAX_PER_PAGE = 100
-MAX_PAGE = 1000
-MAX_QUESTION_CHARS = 200
 INDEX_ATTEMPTS = 3  # reads of the corpus before indexing without the staleness check
 PARSED_DOCUMENTS = 64  # parsed documents kept for document pages
-SIDE_FILES = ("aliases.yml", "glossary.yml", "wording.yml", "reading_lists.yml")
-
-log = logging.getLogger(__name__)
 
 
 class KnowledgeBase:
@@ -65,40 +55,15 @@ class KnowledgeBase:
         self._analyzer_key: tuple | None = None
         self._dictionary_serial = 0
         self._store: IndexStore | None = None
-        self._side_cache: dict[str, tuple[float, object, int]] = {}
-        self._side_loads = 0
-        self._side_problems: dict[str, CorpusProblem] = {}
+        self.side_files = SideFiles(self.corpus)
         self.instance_dir = Path(instance_dir)
         self._workspace = None
         self._results = ResultCache(result_cache)
         self._parsed = ResultCache(PARSED_DOCUMENTS)
-
         self.index_workers = default_workers()  # processes for full rebuilds of large corpora
         set_segment_budget(setting("SEGMENT_CACHE_MB"))
 
     # -- components (built lazily: nothing heavy at construction) ------------------------------
-    def _dictionary_words(self) -> list[tuple[str, int, str]]:
-        words = read_userdict(self.corpus.userdict_path())
-        known = {w for w, _, _ in words}
-        extra = list(self.aliases()) + [n for names in self.aliases().values() for n in names]
-        extra += list(self.glossary())
-        for word in extra:
-            word = word.strip()
-            if word and word not in known and " " not in word and len(word) <= 16:
-                words.append((word, 20000, "n"))
-                known.add(word)
-        return words
-
-    def _dictionary_key(self) -> tuple:
-        """Return a value that changes when a file feeding the dictionary changes (a few stats)."""
-        self.aliases(), self.glossary()
-        try:
-            st = os.stat(self.corpus.userdict_path())
-            userdict = (st.st_mtime_ns, st.st_size, st.st_ino)
-        except OSError:
-            userdict = None
-        return (userdict, self._side_serial("aliases.yml"), self._side_serial("glossary.yml"))
-
     @property
     def analyzer(self) -> TextAnalyzer:
         """Return the analyzer of the current index, switching when the dictionary files changed.
@@ -109,9 +74,9 @@ class KnowledgeBase:
         Until then the old analyzer keeps matching the old index.
         """
         with self._lock:
-            key = self._dictionary_key()
+            key = self.side_files.dictionary_key()
             if self._analyzer is None or key != self._analyzer_key:
-                words = self._dictionary_words()
+                words = self.side_files.dictionary_words()
                 if self._analyzer is None:
                     self._analyzer = TextAnalyzer(Segmenter(self.segmenter_backend, words))
                     self._pending_analyzer = None
@@ -140,65 +105,22 @@ class KnowledgeBase:
                 self._store = IndexStore(self.index_dir, self.analyzer, self.analyzer.fingerprint())
             return self._store
 
-    def _side(self, name: str, loader, fallback):
-        """Return side file *name* as *loader* reads it, reloaded when its mtime changes.
-
-        A side file that cannot be read must not take the site down: its problem is kept (see
-        :meth:`side_problems`, logged once) and the last table that could be read stays in use,
-        or *fallback()* when there is none yet.
-        """
-        path = self.corpus.root / name
-        try:
-            st = os.stat(path)
-            mtime = (st.st_mtime_ns, st.st_size, st.st_ino)  # an atomic replace always changes the inode
-        except OSError:
-            mtime = None
-        cached = self._side_cache.get(name)
-        if cached and cached[0] == mtime:
-            return cached[1]
-        try:
-            value = loader()
-        except CorpusError as exc:
-            if cached:  # changed while running: say so where the site's operator looks
-                log.warning("%s：%s（沿用上次读取的内容）", exc.path, exc.reason)
-                self._side_problems[name] = CorpusProblem(exc.path, exc.field, exc.reason + "（沿用上次读取的内容）")
-                self._side_cache[name] = (mtime, cached[1], cached[2])
-                return cached[1]
-            # at start the index and check reports list it
-            self._side_problems[name] = CorpusProblem(exc.path, exc.field, exc.reason + "（该文件暂不使用）")
-            value = fallback()
-        else:
-            self._side_problems.pop(name, None)
-        self._side_loads += 1
-        self._side_cache[name] = (mtime, value, self._side_loads)
-        return value
-
-    def _side_serial(self, name: str) -> int:
-        """Return a number that changes whenever side file *name* is loaded again."""
-        cached = self._side_cache.get(name)
-        return cached[2] if cached else 0
-
-    def side_problems(self) -> list[CorpusProblem]:
-        """Return the problems of side files that could not be read (each is loaded first)."""
-        self.aliases(), self.glossary(), self.wording(), self.reading_lists()
-        return [self._side_problems[name] for name in SIDE_FILES if name in self._side_problems]
-
     def aliases(self) -> dict[str, tuple[str, ...]]:
-        return self._side("aliases.yml", self.corpus.aliases, dict)
+        return self.side_files.aliases()
 
     def glossary(self) -> dict[str, dict]:
-        return self._side("glossary.yml", self.corpus.glossary, dict)
+        return self.side_files.glossary()
 
     def wording(self) -> dict[str, tuple[str, ...]]:
         """Return the everyday-to-official wording table (``wording.yml``)."""
-        return self._side("wording.yml", self.corpus.wording, lambda: merged_wording({}))
+        return self.side_files.wording()
 
     def titles(self):
         """Return the :class:`~indexer.search.naming.TitleIndex` of the indexed documents (cached)."""
         return self.catalog().titles()
 
     def reading_lists(self) -> list[dict]:
-        return self._side("reading_lists.yml", self.corpus.reading_lists, list)
+        return self.side_files.reading_lists()
 
     # -- indexing ----------------------------------------------------------------------------
     def index(self, rebuild: bool = False, progress=None, on_start=None, verify: bool = False) -> IndexReport:
@@ -225,7 +147,7 @@ class KnowledgeBase:
                 continue
         else:
             report = self._index_once(rebuild, progress, on_start, verify, None)
-        return replace(report, problems=report.problems + tuple(self.side_problems()))
+        return replace(report, problems=report.problems + tuple(self.side_files.problems()))
 
     def _index_once(self, rebuild, progress, on_start, verify, expect) -> IndexReport:
         return Reconciler(self.corpus, self.store, self.index_workers).run(rebuild, progress, on_start, verify, expect)
@@ -310,8 +232,7 @@ class KnowledgeBase:
         each building it while the first visitors wait, and inherit no open index files.
         """
         self.analyzer.terms("预热")
-        from .analysis.background import table
-        table()   # the everyday-word weights questions use (background.py)
+        background_table()   # the everyday-word weights questions use (background.py)
         self.catalog()
         self.search("", per_page=1)
         self.close()
@@ -328,7 +249,7 @@ class KnowledgeBase:
         unknown = sorted(set(filters) - set(FACET_BY_NAME))
         if unknown:
             raise TypeError(f"search() got an unexpected keyword argument {unknown[0]!r}")
-        key = ("search", query, tuple((name, _frozen(filters.get(name))) for name in FACET_BY_NAME),
+        key = ("search", query, tuple((name, frozen(filters.get(name))) for name in FACET_BY_NAME),
                str(year_from or ""), str(year_to or ""), sort, str(page), str(per_page), bool(facets))
         result = self._results.get_or_compute(self._result_generation(), key, lambda: self._search(
             query, filters, year_from=year_from, year_to=year_to, sort=sort, page=page, per_page=per_page,
@@ -336,17 +257,8 @@ class KnowledgeBase:
         return replace(result, took_ms=(time.perf_counter() - started) * 1000, facets=dict(result.facets))
 
     def _search(self, query, chosen: dict, *, year_from, year_to, sort, page, per_page, facets) -> SearchPage:
-        filters = Filters()
-        for name, values in chosen.items():
-            for value in ([values] if isinstance(values, (str, int)) else (values or [])):
-                filters.add(name, str(value))
-        if year_from or year_to:
-            filters.year_from = _int_param(year_from, "year_from", 1900, 2100) if year_from else None
-            filters.year_to = _int_param(year_to, "year_to", 1900, 2100) if year_to else None
-        page = _int_param(page, "page", 1, MAX_PAGE)
-        per_page = _int_param(per_page, "per_page", 1, MAX_PER_PAGE)
-        if sort not in ("relevance", "date"):
-            raise QueryError(f"排序方式“{sort}”无效，可选：relevance（相关度）、date（日期）。", "sort")
+        filters = search_filters(chosen, year_from, year_to)
+        page, per_page = paging(page, per_page, sort)
         parsed = parse_query(query, filters)
         compiler = QueryCompiler(self.analyzer, self.aliases())
         return run_search(self.searcher(), compiler, parsed, page=page, per_page=per_page,
@@ -378,11 +290,7 @@ class KnowledgeBase:
     @reads_index
     def documents(self, **filters) -> list[dict]:
         """Return the metadata of every indexed document matching exact field *filters*."""
-        searcher = self.searcher()
-        clauses = [Q.Term(k, v) for k, v in filters.items() if v]
-        query = Q.And(clauses) if clauses else Q.Every()
-        results = searcher.search(query, limit=None, sortedby="date", reverse=True)
-        return stored_metas(searcher, [hit.docnum for hit in results])  # cached per segment
+        return document_metas(self.searcher(), filters)  # cached per segment
 
     def citing_cases(self, doc_id: str) -> list[dict]:
         """Return the typical cases whose ``cites`` include *doc_id*."""
@@ -421,43 +329,24 @@ class KnowledgeBase:
         """Return one reading list with the metadata of its documents, or None."""
         return self.catalog().reading_list(self.reading_lists(), list_id)
 
-    # -- office workspace: safe writes with history and trash (see editing.py) ----------------
+    # -- office workspace: safe writes with history and trash (logic in office/) ------------------
     @property
-    def workspace(self) -> Workspace:
-        """Return the :class:`~indexer.office.Workspace` writing to this corpus."""
+    def workspace(self) -> office.Workspace:
+        """Return the :class:`~indexer.office.Workspace` writing to this corpus (loads the office)."""
         with self._lock:
             if self._workspace is None:
-                self._workspace = self._new_workspace(self.instance_dir)
+                self._workspace = self.workspace_at(None)
             return self._workspace
 
-    def workspace_at(self, instance_dir: str | os.PathLike) -> Workspace:
-        """Return the workspace keeping history, trash and locks in *instance_dir* (a site's own)."""
-        if Path(instance_dir).resolve() == self.instance_dir.resolve():
+    def workspace_at(self, instance_dir: str | os.PathLike | None) -> office.Workspace:
+        """The office's only constructor (handed the corpus and functions, not this object); history,
+        trash and locks in *instance_dir* (a site's own; None: this knowledge base's)."""
+        if instance_dir is not None and Path(instance_dir).resolve() == self.instance_dir.resolve():
             return self.workspace
-        return self._new_workspace(instance_dir)
-
-    def _new_workspace(self, instance_dir) -> Workspace:
-        # The only constructor of the office: it is handed the corpus and functions, not this object.
-        probe = TableProbe(self.wording, self.aliases, self.is_question, self._probe_answers, self._probe_search,
-                           lambda: self.analyzer.segmenter)
-        links = OfficeLinks(self.corpus, lambda: self.store, lambda: self.index(),
-                            lambda doc_id: self.searcher().document(doc_id=doc_id), lambda: self.documents(), probe)
-        return Workspace(links, instance_dir)
-
-    def _probe_search(self, query: str, aliases: dict) -> tuple[int, list[str]]:
-        """Search *query* with *aliases* as the alias table (a word-table preview)."""
-        page = run_search(self.searcher(), QueryCompiler(self.analyzer, aliases), parse_query(query, Filters()),
-                          page=1, per_page=5, sort="relevance", with_facets=False)
-        return page.total, [hit.title for hit in page.hits]
-
-    def _probe_answers(self, question: str, wording: dict, aliases: dict) -> list[tuple[str, str]]:
-        """Answer *question* with these wording and alias tables (a word-table preview)."""
-        from .qa.answerer import QuestionAnswerer
-        from .qa.question import analyze_question
-        analyzed = analyze_question(question, QueryCompiler(self.analyzer, aliases), wording=wording,
-                                    titles=self.titles())
-        answers, _ = QuestionAnswerer(self.searcher(), self.analyzer).answer(analyzed, limit=3)
-        return [(answer.text, answer.title) for answer in answers]
+        links = office.OfficeLinks(self.corpus, lambda: self.store, lambda: self.index(),
+                                   lambda doc_id: self.searcher().document(doc_id=doc_id), lambda: self.documents(),
+                                   tablepreview.table_probe(self))
+        return office.Workspace(links, self.instance_dir if instance_dir is None else instance_dir)
 
     def recover(self, workspace: bool = True) -> list[str]:
         """Clean up after processes killed mid-write; return a sentence per repair (see crashrepair).
@@ -466,12 +355,11 @@ class KnowledgeBase:
             lock (the site does); without it only temporary files older than a minute are removed
             from the corpus, since a save of a site using another instance directory may be running.
         """
-        from .office import crashrepair
         messages: list[str] = []
         if workspace:
             messages += self.workspace.recover()
         elif self.corpus.root.is_dir():
-            removed = crashrepair.remove_tmp_files(self.corpus.root, older_than=crashrepair.UNLOCKED_TMP_AGE)
+            removed = office.remove_tmp_files(self.corpus.root, older_than=office.UNLOCKED_TMP_AGE)
             if removed:
                 messages.append(f"删除了语料目录中 {removed} 个中断写入留下的临时文件（.tmp-*）。")
         removed = self.store.clean()
@@ -479,49 +367,9 @@ class KnowledgeBase:
             messages.append(f"删除了索引目录中 {removed} 个被中断的旧索引或临时文件。")
         return messages
 
-    def load_document(self, doc_id: str):
-        """Return an :class:`~indexer.office.workspace.EditableDocument` (meta, body, version) for editing."""
-        return self.workspace.load(doc_id)
-
-    def preview_document(self, meta: dict, body: str, doc_id: str = ""):
-        """Validate an unsaved form; return a Preview with warnings and duplicates."""
-        return self.workspace.preview(meta, body, doc_id)
-
-    def create_document(self, meta: dict, body: str, author: str, **options):
-        """Save a new document; see :meth:`indexer.office.workspace.Workspace.create_document`."""
-        return self.workspace.create_document(meta, body, author, **options)
-
-    def update_document(self, doc_id: str, meta: dict, body: str, author: str, base_version: str, **options):
-        """Save an edit or raise EditConflict; see :meth:`indexer.office.workspace.Workspace.update_document`."""
-        return self.workspace.update_document(doc_id, meta, body, author, base_version, **options)
-
-    def set_status(self, doc_id: str, status: str, author: str, replaced_by: str = "", base_version=None):
-        """Mark a document 现行有效 / 已废止 / 已被替代."""
-        return self.workspace.set_status(doc_id, status, author, replaced_by, base_version)
-
-    def delete_document(self, doc_id: str, author: str):
-        """Move a document to the trash; returns the TrashEntry."""
-        return self.workspace.delete_document(doc_id, author)
-
-    def trash(self):
-        """Return the deleted documents, newest first."""
-        return self.workspace.trash()
-
-    def restore_from_trash(self, entry_id: str, author: str):
-        """Put a deleted document back and index it."""
-        return self.workspace.restore_from_trash(entry_id, author)
-
-    def history(self, doc_id: str):
-        """Return the versions of a document, newest first, with diffs."""
-        return self.workspace.history(doc_id)
-
-    def restore_version(self, doc_id: str, number: int, author: str):
-        """Make an earlier version current again."""
-        return self.workspace.restore_version(doc_id, number, author)
-
     # -- questions ---------------------------------------------------------------------------
     @reads_index
-    def ask(self, question: str, level=None, limit: int = 3) -> "AnswerSet":
+    def ask(self, question: str, level=None, limit: int = 3) -> AnswerSet:
         """Answer a question with exact sentences from the corpus and their citations.
 
         :param level: restrict to one level (key or Chinese label) or a list of levels.
@@ -531,9 +379,9 @@ class KnowledgeBase:
         :raises QueryError: for an empty or overlong question or an unknown level.
         """
         started = time.perf_counter()
-        key = ("ask", question, _frozen(level), str(limit))
+        key = ("ask", question, frozen(level), str(limit))
         result = self._results.get_or_compute(self._result_generation(), key,
-                                              lambda: self._ask(question, level, limit))
+                                              lambda: asking.answer_question(self, question, level, limit))
         return replace(result, took_ms=(time.perf_counter() - started) * 1000)
 
     def _result_generation(self) -> tuple:
@@ -541,59 +389,12 @@ class KnowledgeBase:
         self.aliases()  # reload a changed alias table first
         self.wording()
         store = self.store
-        return (store.generation_token(), self._side_serial("aliases.yml"), self._side_serial("wording.yml"),
+        return (store.generation_token(), self.side_files.serial("aliases.yml"), self.side_files.serial("wording.yml"),
                 self._dictionary_serial)
-
-    def _ask(self, question: str, level, limit) -> "AnswerSet":
-        from .qa.answers import AnswerSet
-        from .qa.answerer import QuestionAnswerer
-        from .qa.question import analyze_question
-        from .search.run import filter_query
-
-        text = (question or "").replace("\x00", "").strip()
-        if not text:
-            raise QueryError("请输入问题。", "q")
-        if len(text) > MAX_QUESTION_CHARS:
-            raise QueryError(f"问题过长（{len(text)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。", "q")
-        limit = _int_param(limit, "limit", 1, 10)
-        filters = Filters()
-        for value in ([level] if isinstance(level, str) else (level or [])):
-            filters.add("level", value)
-        analyzed = analyze_question(text, QueryCompiler(self.analyzer, self.aliases()),
-                                    wording=self.wording(), titles=self.titles())
-        answerer = QuestionAnswerer(self.searcher(), self.analyzer)
-        answers, _ = answerer.answer(analyzed, doc_filter=filter_query(filters), limit=limit)
-        fallback = ()
-        if not answers:
-            query = analyzed.core or text
-            try:
-                fallback = self.search(query[:200], level=filters.values["level"], per_page=5, facets=False).hits
-            except QueryError:  # nothing searchable in the question: no hits rather than the whole library
-                fallback = ()
-        return AnswerSet(question=text, type=analyzed.qtype, answers=tuple(answers),
-                         fallback_hits=tuple(fallback))
 
     def is_question(self, text: str) -> bool:
         """Tell whether a search-box text reads as a question (ends with ？ or has a question word)."""
-        from .qa.question import looks_like_question
-        return looks_like_question(text)
-
-
-def _frozen(values) -> tuple:
-    """Return a hashable form of a filter argument (one value or a list of alternatives)."""
-    if values is None or isinstance(values, (str, int)):
-        return (str(values or ""),)
-    return tuple(str(v) for v in values)
-
-
-def _int_param(value, name: str, low: int, high: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise QueryError(f"参数 {name} 应为整数，收到“{str(value)[:20]}”。", name)
-    if not low <= number <= high:
-        raise QueryError(f"参数 {name} 应在 {low} 到 {high} 之间，收到 {number}。", name)
-    return number
+        return asking.is_question(text)
 
 
 __all__ = ["KnowledgeBase", "derived_id", "IndexMissing"]

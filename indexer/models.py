@@ -225,7 +225,6 @@ class Hit:
         data = asdict(self)
         del data["marked"]
         data["tags"] = list(self.tags)
-        data["url"] = f"/documents/{self.id}" + (f"#{self.passage}" if self.passage else "")
         return data
 
 

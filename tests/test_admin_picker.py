@@ -68,7 +68,7 @@ def test_an_unknown_cited_id_is_named_and_nothing_is_saved(site):
     response = client.post(url, data=dict(fields, cites="rule-b，rule-zz"))
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "找不到编号为 “rule-zz” 的文档" in html
-    assert app.extensions["policykb"].load_document("case-c").meta["cites"] == ["rule-b"]
+    assert app.extensions["policykb"].workspace.load("case-c").meta["cites"] == ["rule-b"]
     response = client.post(url, data=dict(fields, cites="case-c"))
     assert response.status_code == 422 and "不能包括这篇文档自己" in response.get_data(as_text=True)
 
@@ -78,7 +78,7 @@ def test_chosen_ids_are_saved_as_the_same_id_list(site):
     url = "/admin/documents/case-c/edit"
     fields = form_fields(client.get(url).get_data(as_text=True), url)
     assert client.post(url, data=dict(fields, cites="rule-b，rule-a")).status_code == 302
-    assert app.extensions["policykb"].load_document("case-c").meta["cites"] == ["rule-b", "rule-a"]
+    assert app.extensions["policykb"].workspace.load("case-c").meta["cites"] == ["rule-b", "rule-a"]
 
 
 def test_a_new_document_citing_an_unknown_id_is_refused(site):

@@ -32,15 +32,15 @@ WRITER = textwrap.dedent("""
     corpus, index, instance, action, body = sys.argv[1:6]
     kb = KnowledgeBase(corpus, index, instance_dir=instance)
     kb.search("学习")  # load the dictionary and the index before the limit applies
-    current = kb.load_document("rule-a")
+    current = kb.workspace.load("rule-a")
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python ignores it; the default kills the process
     resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[6]), resource.RLIM_INFINITY))
     body = open(body, encoding="utf-8").read()
     if action == "edit":
-        kb.update_document("rule-a", current.meta, body, "writer", current.version)
+        kb.workspace.update_document("rule-a", current.meta, body, "writer", current.version)
     else:
-        kb.create_document({"title": "关于新建中断测试的通知", "level": "group", "doc_type": "通知",
+        kb.workspace.create_document({"title": "关于新建中断测试的通知", "level": "group", "doc_type": "通知",
                             "issuer": "测试", "date": "2005-01-01"}, body, "writer")
     print("saved", flush=True)
 """)
@@ -108,10 +108,10 @@ def test_a_disk_error_during_a_save_reports_it_and_keeps_the_old_file(corpus_roo
     kb = KnowledgeBase(corpus_root, tmp_path / "index", instance_dir=tmp_path / "var")
     kb.index()
     before = visible_state(corpus_root)
-    current = kb.load_document("rule-a")
+    current = kb.workspace.load("rule-a")
     monkeypatch.setattr(os, failing, _fail_on_corpus_path(getattr(os, failing), corpus_root))
     with pytest.raises(OSError):
-        kb.update_document("rule-a", current.meta, NEW_BODY, "editor", current.version)
+        kb.workspace.update_document("rule-a", current.meta, NEW_BODY, "editor", current.version)
     monkeypatch.undo()
     leftovers = [p.name for p in corpus_root.rglob("*") if p.is_file() and p.name.startswith(".tmp-")]
     assert not leftovers, "a failed save cleans up its temporary file"

@@ -107,7 +107,7 @@ def test_several_files_are_reviewed_in_one_list_and_saved_together(server, brows
 def test_the_picker_adds_and_removes_cited_documents_and_saves_the_id_list(server, browser):
     address, kb = server
     page, problems = signed_in_page(browser, address, f"/admin/documents/{CASE_ID}/edit")
-    assert kb.load_document(CASE_ID).meta["cites"] == ["sheng-2006-huitoukan-tongzhi", "sheng-2005-zhenggai-tigao-zhidao"]
+    assert kb.workspace.load(CASE_ID).meta["cites"] == ["sheng-2006-huitoukan-tongzhi", "sheng-2005-zhenggai-tigao-zhidao"]
     # the plain id field is hidden; the chips show the cited documents' titles
     assert not page.is_visible("#f-cites")
     chips = page.locator(".picker-chip")
@@ -129,7 +129,7 @@ def test_the_picker_adds_and_removes_cited_documents_and_saves_the_id_list(serve
 
     page.click("form.doc-form button:has-text('保存')")
     page.wait_for_selector("text=已保存修改。")
-    assert kb.load_document(CASE_ID).meta["cites"] == ["sheng-2006-huitoukan-tongzhi", "zy-2005-sange-jieduan"]
+    assert kb.workspace.load(CASE_ID).meta["cites"] == ["sheng-2006-huitoukan-tongzhi", "zy-2005-sange-jieduan"]
     assert not problems, problems
     page.close()
 
@@ -148,5 +148,5 @@ def test_without_javascript_the_ids_are_typed_and_an_unknown_one_is_named(server
     page.click("form.doc-form button:has-text('保存')")
     page.wait_for_selector("#err-cites")
     assert "“no-such-doc”" in page.inner_text("#err-cites")
-    assert "no-such-doc" not in kb.load_document(CASE_ID).meta["cites"]
+    assert "no-such-doc" not in kb.workspace.load(CASE_ID).meta["cites"]
     context.close()

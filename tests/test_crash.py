@@ -24,13 +24,13 @@ WRITER = textwrap.dedent("""
     while True:
         n += 1
         word = "词" + str(n).translate(str.maketrans("0123456789", "零一二三四五六七八九"))
-        result = kb.create_document({"title": "压力测试文档" + str(n), "level": "group", "doc_type": "通知",
+        result = kb.workspace.create_document({"title": "压力测试文档" + str(n), "level": "group", "doc_type": "通知",
                                      "issuer": "测试", "date": "2005-01-01"},
                                     "# 压力测试文档" + str(n) + "\\n\\n独有标记xq" + str(n) + "。\\n" + "填充内容。" * 2000 + "\\n",
                                     "writer")
         print(result.id, "xq" + str(n), flush=True)
-        loaded = kb.load_document(result.id)
-        kb.update_document(result.id, loaded.meta, loaded.body + "修订。\\n", "writer", loaded.version)
+        loaded = kb.workspace.load(result.id)
+        kb.workspace.update_document(result.id, loaded.meta, loaded.body + "修订。\\n", "writer", loaded.version)
 """)
 
 

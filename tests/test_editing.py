@@ -19,7 +19,7 @@ def kb(tiny_corpus, tmp_path) -> KnowledgeBase:
 
 
 def test_created_document_is_a_valid_file_and_searchable_at_once(kb):
-    result = kb.create_document(NEW, BODY, "alice")
+    result = kb.workspace.create_document(NEW, BODY, "alice")
     assert result.indexed and result.path == f"documents/provincial/{result.id}.md"
     assert kb.search("紫藤").hits[0].id == result.id
     doc = kb.get_document(result.id)
@@ -29,12 +29,12 @@ def test_created_document_is_a_valid_file_and_searchable_at_once(kb):
 
 
 def test_edit_conflict_keeps_the_first_save_and_shows_both(kb):
-    result = kb.create_document(NEW, BODY, "alice")
-    first = kb.load_document(result.id)
-    second = kb.load_document(result.id)
-    kb.update_document(result.id, first.meta, first.body + "甲的补充。\n", "甲", first.version)
+    result = kb.workspace.create_document(NEW, BODY, "alice")
+    first = kb.workspace.load(result.id)
+    second = kb.workspace.load(result.id)
+    kb.workspace.update_document(result.id, first.meta, first.body + "甲的补充。\n", "甲", first.version)
     with pytest.raises(EditConflict) as err:
-        kb.update_document(result.id, second.meta, second.body + "乙的补充。\n", "乙", second.version)
+        kb.workspace.update_document(result.id, second.meta, second.body + "乙的补充。\n", "乙", second.version)
     conflict = err.value
     assert "甲的补充" in conflict.current.body and "乙的补充" in conflict.yours_body
     assert conflict.current.saved_by == "甲" and "已被他人修改" in str(conflict)
@@ -43,61 +43,61 @@ def test_edit_conflict_keeps_the_first_save_and_shows_both(kb):
 
 
 def test_history_diff_and_restore(kb):
-    result = kb.create_document(NEW, BODY, "alice")
-    loaded = kb.load_document(result.id)
-    kb.update_document(result.id, dict(loaded.meta, title="关于补充督导任务的通知（修订）"),
+    result = kb.workspace.create_document(NEW, BODY, "alice")
+    loaded = kb.workspace.load(result.id)
+    kb.workspace.update_document(result.id, dict(loaded.meta, title="关于补充督导任务的通知（修订）"),
                        loaded.body.replace("紫藤", "凌霄"), "bob", loaded.version)
-    history = kb.history(result.id)
+    history = kb.workspace.history(result.id)
     assert [(h.version.number, h.version.author, h.version.action) for h in history] == [
         (2, "bob", "edit"), (1, "alice", "create")]
     assert history[0].current and "修改了标题" in history[0].version.summary
     assert "-督导组要深入基层了解紫藤情况。" in history[0].diff and "+督导组要深入基层了解凌霄情况。" in history[0].diff
     assert kb.search("紫藤").total == 0
-    restored = kb.restore_version(result.id, 1, "carol")
+    restored = kb.workspace.restore_version(result.id, 1, "carol")
     assert restored.number == 3 and kb.search("紫藤").hits[0].id == result.id
     assert kb.get_document(result.id).title == "关于补充督导任务的通知"
-    assert kb.history(result.id)[0].version.summary == "恢复为第 1 版"
+    assert kb.workspace.history(result.id)[0].version.summary == "恢复为第 1 版"
 
 
 def test_first_edit_of_a_hand_written_file_keeps_the_original(kb):
     original = (kb.corpus.root / "a.md").read_text(encoding="utf-8")
-    loaded = kb.load_document("rule-a")
-    kb.update_document("rule-a", loaded.meta, loaded.body + "新增一条。\n", "alice", loaded.version)
-    oldest = kb.history("rule-a")[-1]
+    loaded = kb.workspace.load("rule-a")
+    kb.workspace.update_document("rule-a", loaded.meta, loaded.body + "新增一条。\n", "alice", loaded.version)
+    oldest = kb.workspace.history("rule-a")[-1]
     assert oldest.version.action == "baseline"
     assert kb.workspace.version_text("rule-a", oldest.version.number) == original
 
 
 def test_trash_and_restore(kb):
-    entry = kb.delete_document("rule-a", "alice")
+    entry = kb.workspace.delete_document("rule-a", "alice")
     assert not (kb.corpus.root / "a.md").exists()
     assert kb.search("学时", level="group").total == 0
-    assert [e.doc_id for e in kb.trash()] == ["rule-a"]
-    result = kb.restore_from_trash(entry.entry_id, "bob")
+    assert [e.doc_id for e in kb.workspace.trash()] == ["rule-a"]
+    result = kb.workspace.restore_from_trash(entry.entry_id, "bob")
     assert result.path == "a.md" and kb.search("学时", level="group").hits[0].id == "rule-a"
-    assert kb.trash() == []
-    assert [h.version.action for h in kb.history("rule-a")][:2] == ["untrash", "delete"]
+    assert kb.workspace.trash() == []
+    assert [h.version.action for h in kb.workspace.history("rule-a")][:2] == ["untrash", "delete"]
 
 
 def test_status_change_is_searchable_and_validated(kb):
-    kb.set_status("rule-a", "已被替代", "alice", replaced_by="rule-b")
+    kb.workspace.set_status("rule-a", "已被替代", "alice", replaced_by="rule-b")
     hit = kb.search("学时", level="group").hits[0]
     assert hit.status == "已被替代" and hit.replaced_by == "rule-b"
     with pytest.raises(Exception) as err:
-        kb.set_status("rule-a", "已被替代", "alice", replaced_by="no-such-doc")
+        kb.workspace.set_status("rule-a", "已被替代", "alice", replaced_by="no-such-doc")
     assert "no-such-doc" in str(err.value)
 
 
 def test_duplicates_warn_before_saving(kb):
-    preview = kb.preview_document(dict(NEW, doc_no="集团党发[2005]7号"), BODY)
+    preview = kb.workspace.preview(dict(NEW, doc_no="集团党发[2005]7号"), BODY)
     assert [d.id for d in preview.duplicates] == ["rule-a"] and preview.duplicates[0].reason == "文号相同"
     with pytest.raises(DuplicateDocument) as err:
-        kb.create_document(dict(NEW, doc_no="集团党发（2005）7号"), BODY, "alice")
+        kb.workspace.create_document(dict(NEW, doc_no="集团党发（2005）7号"), BODY, "alice")
     assert "rule-a" in str(err.value)
     same_title = dict(NEW, doc_no="", title="关于学习培训的规定", date="2005-03-01")
     with pytest.raises(DuplicateDocument):
-        kb.create_document(same_title, BODY, "alice")
-    assert kb.create_document(same_title, BODY, "alice", force=True).indexed
+        kb.workspace.create_document(same_title, BODY, "alice")
+    assert kb.workspace.create_document(same_title, BODY, "alice", force=True).indexed
 
 
 @pytest.mark.parametrize("change,field,words", [
@@ -112,7 +112,7 @@ def test_duplicates_warn_before_saving(kb):
 ])
 def test_invalid_fields_are_named_in_chinese(kb, change, field, words):
     with pytest.raises(FieldError) as err:
-        kb.create_document(dict(NEW, **change), BODY, "alice")
+        kb.workspace.create_document(dict(NEW, **change), BODY, "alice")
     assert err.value.field == field and words in str(err.value)
     assert len(kb.corpus.files()) == 3
 
@@ -123,31 +123,31 @@ def test_ids_and_paths_cannot_escape_the_corpus(kb, tmp_path):
     (kb.corpus.root / "documents").mkdir()
     (kb.corpus.root / "documents" / "provincial").symlink_to(outside)
     with pytest.raises(UnsafePath):
-        kb.create_document(dict(NEW, id="via-link"), BODY, "alice")
+        kb.workspace.create_document(dict(NEW, id="via-link"), BODY, "alice")
     assert list(outside.iterdir()) == []
     for relpath in ("../x.md", "/etc/x.md", "documents/../../x.md"):
         with pytest.raises(UnsafePath):
             kb.workspace._safe_path(relpath)
     with pytest.raises(FieldError):
-        kb.load_document("../a")
+        kb.workspace.load("../a")
     with pytest.raises(FieldError):
-        kb.history("..")
+        kb.workspace.history("..")
 
 
 def test_a_save_survives_an_index_that_fails_in_any_way(kb, monkeypatch):
     """The file is written first: a damaged index (any exception) leaves a notice, never an error."""
-    result = kb.create_document(NEW, BODY, "alice")
-    loaded = kb.load_document(result.id)
+    result = kb.workspace.create_document(NEW, BODY, "alice")
+    loaded = kb.workspace.load(result.id)
 
     def broken(*args, **kwargs):
         raise RuntimeError("zlib error -5 while reading a segment")
     monkeypatch.setattr(kb.store, "update", broken)
     monkeypatch.setattr(kb, "searcher", broken)
-    saved = kb.update_document(result.id, loaded.meta, loaded.body + "补充一段。\n", "bob", loaded.version)
+    saved = kb.workspace.update_document(result.id, loaded.meta, loaded.body + "补充一段。\n", "bob", loaded.version)
     assert not saved.indexed and "文档已保存" in saved.notice and "下次启动" in saved.notice
     assert "补充一段" in (kb.corpus.root / saved.path).read_text(encoding="utf-8")
-    assert kb.history(result.id)[0].version.author == "bob"
-    entry = kb.delete_document(result.id, "bob")
+    assert kb.workspace.history(result.id)[0].version.author == "bob"
+    entry = kb.workspace.delete_document(result.id, "bob")
     assert not (kb.corpus.root / saved.path).exists() and entry.doc_id == result.id
 
 

@@ -183,8 +183,8 @@ def test_damaged_index_is_rebuilt_and_state_follows(tiny_kb, tiny_corpus, truste
 def test_office_save_keeps_the_state_current(tiny_kb, tiny_corpus, trusted, reads, tmp_path):
     tiny_kb.index()
     kb = KnowledgeBase(tiny_corpus, tiny_kb.index_dir, instance_dir=tmp_path / "var")
-    doc = kb.load_document("rule-a")
-    kb.update_document("rule-a", doc.meta, doc.body + "\n新增一段：整顿作风。\n", "测试", doc.version)
+    doc = kb.workspace.load("rule-a")
+    kb.workspace.update_document("rule-a", doc.meta, doc.body + "\n新增一段：整顿作风。\n", "测试", doc.version)
     assert ids(kb, "整顿作风") == ["rule-a"]
     reads.clear()
     report = KnowledgeBase(tiny_corpus, tiny_kb.index_dir).index()

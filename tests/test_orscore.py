@@ -5,7 +5,7 @@ whoosh's default top-N search "replaces" matchers once it knows the lowest score
 an ArrayUnionMatcher claims the largest of its clauses' best scores as its own best (not their
 sum), so a question whose unknown words were repaired into a nested Or lost its best documents
 (see test_repaired_question_keeps_its_best_documents).  The reference is therefore
-``search._top``, whoosh's collector with replacement and block skipping turned off.
+``search.top_hits``, whoosh's collector with replacement and block skipping turned off.
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def compare(kb, texts, limits=(1, 3, 10, 30), doc_filter=None) -> int:
             continue
         for limit in limits:
             allowed = set(searcher.docs_for_query(doc_filter)) if doc_filter is not None else None
-            expected = [(h.docnum, h.score) for h in search._top(searcher, query, limit, None, allowed)]
+            expected = [(h.docnum, h.score) for h in search.top_hits(searcher, query, limit, None, allowed)]
             fast = orscore.top_or(searcher, query, limit, doc_filter)
             assert fast is not None, text
             # the same documents, order and float scores, bit for bit
@@ -97,7 +97,7 @@ def test_repaired_question_keeps_its_best_documents(sample_kb):
     searcher = sample_kb.searcher()
     query = ask_query(sample_kb, "督导组在被督导单位工作期间的食宿费用由谁承担？")
     assert isinstance(query.subqueries[0], Q.Or)
-    every = search._top(searcher, query, 1000, None, None)
+    every = search.top_hits(searcher, query, 1000, None, None)
     fast = orscore.top_or(searcher, query, 10)
     assert [h.docnum for h in fast] == [h.docnum for h in every][:10]
     assert fast[0].score == max(h.score for h in every)
@@ -115,7 +115,7 @@ def test_answers_and_passage_ranking_unchanged(sample_kb, monkeypatch):
     answerer = qa.QuestionAnswerer(sample_kb.searcher(), sample_kb.analyzer)
     compiler = QueryCompiler(sample_kb.analyzer, sample_kb.aliases())
     fast = [answerer.answer(analyze_question(q, compiler)) for q in QUESTIONS + EXTRA]
-    monkeypatch.setattr(qa, "top_or", lambda searcher, query, limit, doc_filter: search._top(
+    monkeypatch.setattr(qa, "top_or", lambda searcher, query, limit, doc_filter: search.top_hits(
         searcher, query, limit, None, set(searcher.docs_for_query(doc_filter)) if doc_filter else None))
     slow = [answerer.answer(analyze_question(q, compiler)) for q in QUESTIONS + EXTRA]
     for (answers, ranking), (expected_answers, expected_ranking) in zip(fast, slow):

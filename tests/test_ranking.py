@@ -23,7 +23,7 @@ def one_pass(kb, text: str, limit: int):
     query = compiled.strict()
     if not set(searcher.docs_for_query(compiled.membership())):
         return None  # the partial-match path is not two-stage
-    results = search._top(searcher, query, limit, None, None)
+    results = search.top_hits(searcher, query, limit, None, None)
     return [(hit["meta"]["id"], round(hit.score, 4)) for hit in results]
 
 

@@ -293,10 +293,10 @@ def mode(path: Path) -> int:
 def test_an_edited_file_keeps_its_mode_and_new_files_follow_the_umask(kb, umask_022):
     a = kb.corpus.root / "a.md"
     a.chmod(0o664)  # a corpus shared by a group
-    loaded = kb.load_document("rule-a")
-    kb.update_document("rule-a", loaded.meta, loaded.body + "新增一条。\n", "alice", loaded.version)
+    loaded = kb.workspace.load("rule-a")
+    kb.workspace.update_document("rule-a", loaded.meta, loaded.body + "新增一条。\n", "alice", loaded.version)
     assert mode(a) == 0o664
-    created = kb.create_document(NEW, BODY, "alice")
+    created = kb.workspace.create_document(NEW, BODY, "alice")
     assert mode(kb.corpus.root / created.path) == 0o644
     assert all(mode(p) == 0o644 for p in (kb.instance_dir / "history").rglob("*.md"))
 
@@ -356,8 +356,8 @@ def fresh(tiny_corpus, tmp_path):
 
 
 def edit(kb, doc_id: str, addition: str, author: str):
-    loaded = kb.load_document(doc_id)
-    return kb.update_document(doc_id, loaded.meta, loaded.body + addition, author, loaded.version)
+    loaded = kb.workspace.load(doc_id)
+    return kb.workspace.update_document(doc_id, loaded.meta, loaded.body + addition, author, loaded.version)
 
 
 def test_restart_after_a_crash_before_the_rename_removes_the_temporary_file(kb, fresh):
@@ -375,42 +375,42 @@ def test_restart_after_a_crash_between_file_and_version_records_the_real_author(
                  lambda self, doc_id, data, **k: k.get("action") == "edit")
     kb = restart(fresh)
     assert kb.search("甲的补充").hits[0].id == "rule-a"
-    newest = kb.history("rule-a")[0].version
+    newest = kb.workspace.history("rule-a")[0].version
     assert newest.author == "alice" and "服务中断后补记版本" in newest.summary
     edit(kb, "rule-a", "乙的补充。\n", "carol")
-    assert [h.version.author for h in kb.history("rule-a")][:3] == ["carol", "alice", "bob"]
-    assert "（系统外）" not in [h.version.author for h in kb.history("rule-a")][:3]
+    assert [h.version.author for h in kb.workspace.history("rule-a")][:3] == ["carol", "alice", "bob"]
+    assert "（系统外）" not in [h.version.author for h in kb.workspace.history("rule-a")][:3]
 
 
 def test_a_save_after_a_worker_crash_between_file_and_version_needs_no_restart(kb):
     crash_during(lambda: edit(kb, "rule-a", "甲的补充。\n", "alice"), "indexer.office.history:History.append",
                  lambda self, doc_id, data, **k: k.get("action") == "edit")
     edit(kb, "rule-a", "乙的补充。\n", "carol")  # another worker of the same site saves next
-    authors = [h.version.author for h in kb.history("rule-a")]
+    authors = [h.version.author for h in kb.workspace.history("rule-a")]
     assert authors[:2] == ["carol", "alice"]
 
 
 def test_restart_after_a_crash_in_the_middle_of_a_delete_finishes_it_and_restore_works(kb, fresh):
     path = kb.corpus.root / "a.md"
-    crash_during(lambda: kb.delete_document("rule-a", "alice"), "pathlib:Path.unlink",
+    crash_during(lambda: kb.workspace.delete_document("rule-a", "alice"), "pathlib:Path.unlink",
                  lambda self, *a, **k: self.name == "a.md")
-    assert path.exists() and [e.doc_id for e in kb.trash()] == ["rule-a"]
+    assert path.exists() and [e.doc_id for e in kb.workspace.trash()] == ["rule-a"]
     kb = restart(fresh)
     assert not path.exists() and kb.search("学时", level="group").total == 0
-    [entry] = kb.trash()
-    restored = kb.restore_from_trash(entry.entry_id, "bob")
+    [entry] = kb.workspace.trash()
+    restored = kb.workspace.restore_from_trash(entry.entry_id, "bob")
     assert restored.path == "a.md" and kb.search("学时", level="group").hits[0].id == "rule-a"
-    assert kb.trash() == []
+    assert kb.workspace.trash() == []
 
 
 def test_restart_after_a_crash_before_a_delete_was_recorded_keeps_the_document(kb, fresh):
-    crash_during(lambda: kb.delete_document("rule-a", "alice"), "indexer.office.history:History.append",
+    crash_during(lambda: kb.workspace.delete_document("rule-a", "alice"), "indexer.office.history:History.append",
                  lambda self, doc_id, data, **k: k.get("action") == "delete")
     kb = restart(fresh)
-    assert kb.trash() == []
+    assert kb.workspace.trash() == []
     assert kb.search("学时", level="group").hits[0].id == "rule-a"
-    entry = kb.delete_document("rule-a", "alice")  # and it can be deleted and restored normally
-    assert kb.restore_from_trash(entry.entry_id, "bob").path == "a.md"
+    entry = kb.workspace.delete_document("rule-a", "alice")  # and it can be deleted and restored normally
+    assert kb.workspace.restore_from_trash(entry.entry_id, "bob").path == "a.md"
 
 
 def test_a_generation_abandoned_by_a_crashed_rebuild_is_removed_by_the_next_update(kb, tiny_corpus):

@@ -8,6 +8,7 @@ from indexer import QueryError
 from .auth import csrf
 from .context import get_kb
 from .documents import document_context
+from .links import as_json, document_url
 from .params import SearchState
 from .review import run_review
 
@@ -23,7 +24,7 @@ def search():
     """Search; parameters as on /search plus per_page (1–100)."""
     state = SearchState.from_args(request.args)
     page = get_kb().search(state.q, per_page=_per_page(), **state.search_options())
-    data = page.to_dict()
+    data = as_json(page)
     data["pages"] = page.pages
     return jsonify(data)
 
@@ -34,7 +35,7 @@ def ask():
     levels = request.args.getlist("level") or None
     limit = request.args.get("limit", "3")
     result = get_kb().ask(request.args.get("q", ""), level=levels, limit=limit)
-    return jsonify(result.to_dict())
+    return jsonify(as_json(result))
 
 
 @bp.get("/documents/<doc_id>")
@@ -49,7 +50,7 @@ def document(doc_id: str):
 
     data = doc.metadata()
     data.update(
-        url=f"/documents/{doc.id}",
+        url=document_url(doc.id),
         citation=ctx["doc_cite"],
         body=doc.body,
         blocks=[{"kind": b.kind, "anchor": b.anchor, "html": b.html, "level": b.level,
@@ -92,4 +93,4 @@ def facets():
 def review():
     """Check a plan (multipart ``file``, or ``text``) against ``checklist``; the report as JSON."""
     report = run_review(request.form, request.files)
-    return jsonify(report.to_dict())
+    return jsonify(as_json(report))

@@ -13,6 +13,12 @@ from indexer import KnowledgeBase, PolicyKBError
 from indexer import SETTING_BY_NAME, STORE_LOCK_TIMEOUT, CLIError, command_line as cli, kb_options, run_index
 from indexer import setting, setting_option
 
+from .links import as_json
+
+# The program is the knowledge base's command group completed by the site: its commands (below) and
+# its addresses (the ``url`` of every hit and answer in ``--json`` output: indexer builds none).
+cli.context_settings["obj"] = {"as_json": as_json}
+
 
 def instance_option(func):
     """Add --instance: accounts, audit log, history and trash live there."""

@@ -76,9 +76,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     from indexer import TYPE_LABELS
 
+    from .links import document_url
     from .render import safe_snippet
     app.jinja_env.globals.update(NAV=NAV, LEVELS=LEVELS, FACETS=FACETS, FACET_BY_NAME=FACET_BY_NAME, citation=citation,
-                                 answer_citation=answer_citation,
+                                 answer_citation=answer_citation, document_url=document_url,
                                  ANSWER_TYPES=TYPE_LABELS, answer_html=safe_snippet)
 
     @app.after_request

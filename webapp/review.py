@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from indexer import SUPPORTED_SUFFIXES, ImportLimits, PolicyKBError, QueryError, UnknownChecklist, report_docx
 
 from .context import get_kb
+from .links import document_url
 from .render import safe_snippet
 
 bp = Blueprint("review", __name__)
@@ -77,7 +78,8 @@ def download():
     except PolicyKBError as exc:
         status = exc.status if exc.status < 500 else 400
         return render_template("review.html", **_form_context(error=str(exc))), status
-    data = report_docx(report, request.host_url)
+    site = request.host_url.rstrip("/")
+    data = report_docx(report, lambda doc_id, anchor: site + document_url(doc_id, anchor))
     name = f"方案对照检查报告-{report.plan_name}.docx"
     response = Response(data, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response.headers["Content-Disposition"] = f"attachment; filename=\"review.docx\"; filename*=UTF-8''{quote(name)}"

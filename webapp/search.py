@@ -10,6 +10,7 @@ from indexer import MAX_QUERY_CHARS
 
 from .advanced import advanced_form
 from .context import get_kb
+from .links import document_url
 from .params import SearchState
 from .render import safe_snippet
 
@@ -83,7 +84,7 @@ def empty_result_hints(state: SearchState) -> list[tuple[str, str]]:
         hints.append((f"不加引号，检索 {stripped}", state.url(q=stripped)))
     for suggestion in kb.suggest(q, limit=4) if len(q) <= 20 else []:
         if suggestion.kind == "title":
-            hints.append((f"打开文档《{suggestion.text}》", f"/documents/{suggestion.doc_id}"))
+            hints.append((f"打开文档《{suggestion.text}》", document_url(suggestion.doc_id)))
         elif suggestion.text != q:
             hints.append((f"检索“{suggestion.text}”", replace(state, q=suggestion.text, page="1").url()))
     seen, unique = set(), []

@@ -50,12 +50,12 @@ def login(page, address: str, path: str) -> None:
 
 def edit_once(kb) -> None:
     """Give one document a second version: a changed 文号 and 标签 and one changed line."""
-    current = kb.load_document(EDITED_ID)
+    current = kb.workspace.load(EDITED_ID)
     meta = dict(current.meta, tags=list(current.meta.get("tags", [])) + ["督导检查"])
     lines = current.body.splitlines()
     target = next(n for n, line in enumerate(lines) if len(line) > 30 and n > len(lines) // 2)
     lines[target] = lines[target].replace("。", "，并于每月底报送工作简报。", 1)
-    kb.update_document(EDITED_ID, meta, "\n".join(lines) + "\n", "王明", current.version,
+    kb.workspace.update_document(EDITED_ID, meta, "\n".join(lines) + "\n", "王明", current.version,
                        summary="补充每月报送工作简报")
 
 

@@ -1,4 +1,4 @@
-"""Fixes for whoosh 2.7.4 bugs that change search results; applied when indexer.search.run loads.
+"""Fixes for whoosh 2.7.4 bugs that change search results; applied when indexer.index loads.
 
 ``AndNotMatcher`` only skips its negative matcher on construction when both start on the same
 document, so when the excluded term's first document comes earlier, the first positive document

@@ -43,15 +43,11 @@ class Answer:
     def level_label(self) -> str:
         return LEVELS.get(self.level, self.level)
 
-    @property
-    def url(self) -> str:
-        return f"/documents/{self.doc_id}" + (f"#{self.anchor}" if self.anchor else "")
-
     def to_dict(self) -> dict:
         return {
             "text": self.text, "passage": self.passage, "doc_id": self.doc_id, "title": self.title,
             "level": self.level, "issuer": self.issuer, "doc_no": self.doc_no, "date": self.date,
-            "section": self.section, "score": round(self.score, 4), "url": self.url,
+            "section": self.section, "score": round(self.score, 4),
             # Additions beyond the documented keys: the highlighted text and the status warning.
             "html": self.html, "level_label": self.level_label, "status": self.status,
             "warning": self.warning, "tentative": self.tentative, "note": self.note,

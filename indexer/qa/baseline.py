@@ -1,8 +1,8 @@
 """The plain baseline every Q&A measurement runs beside: BM25's best passage, most overlapping sentence."""
 from __future__ import annotations
 
-from ..analysis.analyzer import TextAnalyzer
-from ..search.run import STOPWORDS, best_passage
+from ..analysis import TextAnalyzer
+from ..search import STOPWORDS, ParsedQuery, best_passage
 from .sentences import split_sentences
 
 
@@ -11,7 +11,6 @@ def baseline_answer(searcher, analyzer: TextAnalyzer, compiler, question: str):
 
     Returns ``(doc_id, passage_text, sentence)`` or None.
     """
-    from ..search.query import ParsedQuery
     tokens = [t for t in analyzer.terms(question) if t not in STOPWORDS]
     compiled = compiler.compile(ParsedQuery(text=question, words=question.split()))
     if not compiled.required:

@@ -10,11 +10,9 @@ from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
-from ..search.naming import strip_mentions
-from ..search.query import ParsedQuery
-from ..search.run import STOPWORDS, QueryCompiler
-from ..analysis.textnorm import fold_width
-from ..corpus.wording import WORDING_FACTOR
+from ..analysis import fold_width
+from ..corpus import WORDING_FACTOR
+from ..search import STOPWORDS, ParsedQuery, QueryCompiler, strip_mentions
 
 # Question types and the patterns that reveal them, most specific first.  Each pattern is also
 # removed from the text before the key terms are taken (it says what is asked, not about what).

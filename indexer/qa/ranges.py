@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..analysis.textnorm import cn_to_int
+from ..analysis import cn_to_int
 
 _NUM = r"(?:\d+(?:\.\d+)?|[〇零一二两三四五六七八九十百千万]+|半)"
 # unit -> (kind, factor to the kind's base unit)

@@ -4,8 +4,8 @@
 an ``ArrayUnionMatcher`` that calls ``score()`` on every posting of every clause, each call
 looking up the document's field length in the column store: ~5,000 calls and most of a question
 on the law corpus.  Here each word's BM25F scores are computed once per index segment and scorer
-statistics (memoised in :data:`indexer.search.ranking._cache`, keyed by the segment and the scorer's idf,
-average length, B and K1, so a changed index never reuses stale scores); a question then only
+statistics (memoised in :data:`indexer.search.postingcache.posting_cache`, keyed by the segment and
+the scorer's idf, average length, B and K1, so a changed index never reuses stale scores); a question then only
 adds dictionaries.  A phrase first counts as present wherever all its words occur (an upper
 bound); its adjacency is checked only for documents that can still reach the top.
 
@@ -14,8 +14,8 @@ any Or in a segment of more than 5,000 documents) is a weighted tree of ``UnionM
 where both match), a larger one an ``ArrayUnionMatcher`` (``0 + s1 + s2 ...`` in clause order,
 keeping documents above 0); a phrase scores the binary-tree sum of its words' scores.  The top N
 are ordered by score, then docnum, as whoosh's ``TopCollector`` orders them, over every match:
-the result is whoosh's with matcher replacement off (``search._top``).  whoosh's default search
-can differ only by losing documents: with a nested Or (a question whose unknown words were
+the result is whoosh's with matcher replacement off (:func:`indexer.search.run.top_hits`).  whoosh's
+default search can differ only by losing documents: with a nested Or (a question whose unknown words were
 repaired) its replacement trusted ``ArrayUnionMatcher.max_quality``, the largest clause bound
 rather than their sum, and dropped the best documents.  Query shapes other than Or / Term /
 exact phrase return None and the caller keeps whoosh's search.  tests/test_orscore.py compares.
@@ -24,17 +24,14 @@ from __future__ import annotations
 
 import heapq
 from bisect import insort
-from itertools import accumulate
-from pickle import loads
 
 from whoosh import query as Q
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F, BM25FScorer
-from whoosh.system import _INT_SIZE
 
-from ..search.phrases import ExactPhrase
-from ..search.ranking import RankedHit, _cache, _segment_key, _tree_sum
+from ..search import (ExactPhrase, RankedHit, block_weights_and_values, decode_positions, posting_cache,
+                      segment_key, tree_sum)
 
 
 class _Unsupported(Exception):
@@ -54,7 +51,7 @@ def top_or(searcher, query, limit: int, doc_filter=None) -> list[RankedHit] | No
     found: list[tuple[float, int, int]] = []
     scorers = []
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:
-        segment = _segment_key(sub)
+        segment = segment_key(sub)
         if segment is None:
             return None
         scorer = _SegmentScorer(sub, segment, context, phrase_words)
@@ -171,9 +168,9 @@ class _SegmentScorer:
             # A word in title and content: the same sum for every question that has the word.
             key = ("or-union", q.boost, tree) + tuple(
                 (self.term_key(s.fieldname, s.text) if s.fieldname in self.schema else None, s.boost) for s in subs)
-            found = _cache.get(key)
+            found = posting_cache.get(key)
             if found is None:
-                found = _cache.get_computed(key, lambda: self._sum(q, tree, [self.node(s) for s in subs]))
+                found = posting_cache.get_computed(key, lambda: self._sum(q, tree, [self.node(s) for s in subs]))
             else:
                 for s in subs:
                     self.node(s)   # memoised for exact()
@@ -229,10 +226,10 @@ class _SegmentScorer:
         if len(words) == 1:
             return True
         key = ("or-adjacent",) + self.segment + (q.fieldname, tuple(words))
-        known = _cache.get_computed(key, dict)
+        known = posting_cache.get_computed(key, dict)
         found = known.get(d)
         if found is None:
-            decode = _decode_positions if type(self.schema[q.fieldname].format) is Positions else \
+            decode = decode_positions if type(self.schema[q.fieldname].format) is Positions else \
                 self.schema[q.fieldname].format.decoder("positions")
             # adjacent_positions, decoding each word's positions only while the phrase may hold
             ends = None
@@ -265,14 +262,14 @@ class _SegmentScorer:
         """``{docnum: weight}`` (or ``{docnum: value}``) of a word, decoded once for both when
         the word is in a phrase (its positions may be needed)."""
         key = self.segment + (fieldname, text)   # the keys indexer.search.ranking uses
-        found = _cache.get(key + (values,))
+        found = posting_cache.get(key + (values,))
         if found is None:
             both = values or (fieldname, text) in self.phrase_words
-            weights, raw = _block_postings(matcher or self._leaf(fieldname, text), both)
+            weights, raw = block_weights_and_values(matcher or self._leaf(fieldname, text), both)
             # Weights are only read to compute the word's scores, which are kept instead; the
             # positions of phrase words are kept for the adjacency checks.
             if both:
-                raw = _cache.get_computed(key + (True,), lambda: raw)
+                raw = posting_cache.get_computed(key + (True,), lambda: raw)
             found = raw if values else weights
         return found
 
@@ -318,13 +315,13 @@ class _SegmentScorer:
                     raise _Unsupported
             return out
 
-        return _cache.get_computed(key, compute)
+        return posting_cache.get_computed(key, compute)
 
     def lengths(self, fieldname: str, scorer) -> list:
         """Every document's length of *fieldname* in this segment (as ``scorer.dfl`` gives it)."""
         key = ("or-lengths",) + self.segment + (fieldname,)
         dfl = scorer.dfl
-        return _cache.get_computed(key, lambda: [dfl(d) for d in range(self.reader.doc_count_all())])
+        return posting_cache.get_computed(key, lambda: [dfl(d) for d in range(self.reader.doc_count_all())])
 
     def phrase(self, q) -> dict:
         """Upper bounds of an exact phrase: where all its words occur, the tree sum of their
@@ -339,56 +336,15 @@ class _SegmentScorer:
         def compute():
             out = {}
             for d in set(scores[0]).intersection(*scores[1:]):
-                value = _tree_sum([s[d] for s in scores]) * 1.0   # the span matcher's own boost
+                value = tree_sum([s[d] for s in scores]) * 1.0   # the span matcher's own boost
                 out[d] = value * boost if boost != 1.0 else value
             return out
 
-        out = _cache.get_computed(("or-phrase", boost) + tuple(self.term_key(fieldname, w) for w in words),
+        out = posting_cache.get_computed(("or-phrase", boost) + tuple(self.term_key(fieldname, w) for w in words),
                                   compute)
         if len(words) > 1:
             self.candidates.update(out)
         return out
-
-
-def _block_postings(matcher, values: bool) -> tuple[dict, dict | None]:
-    """``({docnum: weight}, {docnum: value} or None)`` of a term matcher, each block decoded once.
-
-    Like :func:`indexer.search.ranking._postings`, with the docnum deltas summed by accumulate
-    (``whoosh.util.numlists.delta_decode`` is a generator).
-    """
-    weights, raw = {}, ({} if values else None)
-    if not matcher.is_active():
-        return weights, raw
-    if not hasattr(matcher, "_byteids") or matcher._i != 0:
-        while matcher.is_active():
-            weights[matcher.id()] = matcher.weight()
-            if values:
-                raw[matcher.id()] = matcher.value()
-            matcher.next()
-        return weights, raw
-    while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        ids = matcher._data[0]
-        if not matcher._byteids:
-            ids = tuple(accumulate(ids))
-        if matcher._weights is None:
-            matcher._read_weights()
-        weights.update(zip(ids, matcher._weights))
-        if values:
-            if matcher._values is None:
-                matcher._read_values()
-            raw.update(zip(ids, matcher._values))
-        matcher._i = matcher._blocklength - 1
-        matcher.next()
-    return weights, raw
-
-
-def _decode_positions(value: bytes) -> list[int]:
-    """``whoosh.formats.Positions.decode_positions`` with the deltas summed by accumulate."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(loads(value[_INT_SIZE:])))
 
 
 def _boosted(scores: dict, boost: float) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .sentences import split_clauses
-from ..analysis.textnorm import fold_width
+from ..analysis import fold_width
 
 # 160 rather than 120: a long rule or judgment states its answer after the conditions, and the
 # shorter window cut it off (CJRC dev 0.523 → 0.539, CMRC trial 0.799 → 0.814; statutes unchanged).

@@ -8,10 +8,11 @@ from .report import FAIL, MISSING, OK, Report
 STATUS_COLOURS = {OK: "2E7D32", FAIL: "C62828", MISSING: "8D6E00"}
 
 
-def report_docx(report: Report, site_url: str = "") -> bytes:
+def report_docx(report: Report, link=None) -> bytes:
     """Return a .docx of *report*: title, plan, date, checklist, summary, each finding with its citation.
 
-    :param site_url: the site's address (``http://host:port``); citations then carry full links.
+    :param link: ``link(doc_id, anchor)`` returns the address of a cited passage (the site gives its
+        full links); without it a citation names its document and passage (``doc_id#anchor``).
     """
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -63,8 +64,9 @@ def report_docx(report: Report, site_url: str = "") -> bytes:
         quote = finding.citation.quote or finding.citation.text
         if quote:
             cite.add_run("：“" + quote.replace("“", "‘").replace("”", "’") + "”")
-        link = (site_url.rstrip("/") if site_url else "") + finding.citation.url
-        cite.add_run(f"（{link}）").font.size = Pt(9)
+        where = link(finding.citation.doc_id, finding.citation.anchor) if link else \
+            f"{finding.citation.doc_id}#{finding.citation.anchor}"
+        cite.add_run(f"（{where}）").font.size = Pt(9)
 
     shown = [p for p in report.parts if p.related]
     if shown:

@@ -58,10 +58,6 @@ class Citation:
     quote: str = ""
 
     @property
-    def url(self) -> str:
-        return f"/documents/{self.doc_id}#{self.anchor}"
-
-    @property
     def label(self) -> str:
         head = f"《{self.title}》" + (f"（{self.doc_no}）" if self.doc_no else "")
         return head + (f" {self.section}" if self.section else "")
@@ -93,10 +89,6 @@ class Related:
     section: str
     anchor: str
     snippet: str  # HTML from the search: escaped text with <mark>
-
-    @property
-    def url(self) -> str:
-        return f"/documents/{self.doc_id}" + (f"#{self.anchor}" if self.anchor else "")
 
 
 @dataclass(frozen=True)
@@ -140,7 +132,6 @@ class Report:
         findings = []
         for finding in self.findings:
             data = asdict(finding)
-            data["citation"]["url"] = finding.citation.url
             data["citation"]["label"] = finding.citation.label
             data["found"] = list(finding.found)
             data["evidence"] = [dict(asdict(e), marks=[list(m) for m in e.marks], html=e.html())
@@ -150,7 +141,7 @@ class Report:
         for part in self.parts:
             data = asdict(part)
             data["findings"] = list(part.findings)
-            data["related"] = [dict(asdict(r), url=r.url) for r in part.related]
+            data["related"] = [asdict(r) for r in part.related]
             parts.append(data)
         return {"plan": {"name": self.plan_name, "kind": self.plan_kind},
                 "checklist": {"id": self.checklist_id, "title": self.checklist_title},

@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..models import LEVELS
-from ..analysis.textnorm import cn_to_int, fold_width
+from ..analysis import cn_to_int, fold_width
+from .naming import TitleIndex
 
 MAX_SUGGEST_PREFIX = 50
 
@@ -62,7 +63,6 @@ class Catalog:
     def titles(self):
         """Return the :class:`~indexer.search.naming.TitleIndex` of these documents (built once)."""
         if self._titles is None:
-            from .naming import TitleIndex
             self._titles = TitleIndex(self.metas, self.aliases)
         return self._titles
 

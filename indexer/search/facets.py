@@ -19,7 +19,7 @@ from typing import Callable
 
 from whoosh import query as Q
 
-from ..index.resultcache import ResultCache
+from ..index import ResultCache
 from ..models import FACETS, FacetValue
 from .query import Filters
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Callable
 
-from ..analysis.analyzer import TextAnalyzer
+from ..analysis import TextAnalyzer
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..analysis.textnorm import fold_width
+from ..analysis import fold_width
 
 _BRACKETS_RE = re.compile(r"[《》〈〉“”\"'‘’「」\s]")
 _TAIL_RE = re.compile(r"[（(][^（()）]{1,20}[)）]$")

@@ -7,7 +7,7 @@ decodes word positions in every document that has all the words (on the law corp
 search.  Here:
 
 1. :func:`required_scores` scores the required words of every match from whole posting blocks
-   (memoised per index segment in :class:`_PostingCache`) with whoosh's own scorer objects, summing in
+   (memoised per index segment in :mod:`indexer.search.postingcache`) with whoosh's own scorer objects, summing in
    the order whoosh's matcher trees sum (so the floats are the same), and gives each document an
    upper bound of its phrase bonus: a phrase can only add ``boost * sum(its words' scores in that
    field)``, and only where all its words occur in that field.
@@ -22,15 +22,15 @@ return None and keep whoosh's one-pass scoring.  tests/test_ranking.py compares 
 from __future__ import annotations
 
 import heapq
-import threading
 from bisect import bisect_right
-from collections import Counter, OrderedDict
+from collections import Counter
 
 from whoosh import query as Q
 from whoosh.matching import IntersectionMatcher
-from whoosh.util import make_binary_tree
+from whoosh.util import make_binary_tree, make_weighted_tree
 
 from .phrases import ExactPhrase, adjacent, adjacent_positions, phrase_term_matchers
+from .postingcache import posting_cache, segment_key
 
 
 FIRST_BATCH = 32  # documents whose phrases are checked before the first stopping test
@@ -53,7 +53,7 @@ class RankedHit:
         return self._fields[name]
 
 
-def _single_term(clause):
+def single_term(clause):
     """Return the token of a ``title:t OR content:t`` (or bare term) clause, else None."""
     if isinstance(clause, Q.Term):
         return clause.text if clause.boost == 1.0 else None
@@ -70,7 +70,7 @@ def bonus_bound(required: list, optional: list) -> float | None:
     """Return ``bound`` with bonus <= bound * required score, or None when no bound is known."""
     if not optional or not all(isinstance(p, ExactPhrase) and p.slop == 1 for p in optional):
         return None
-    singles = Counter(t for t in (_single_term(c) for c in required) if t is not None)
+    singles = Counter(t for t in (single_term(c) for c in required) if t is not None)
     uses: Counter = Counter()   # (field, word) -> how often phrases score it
     for phrase in optional:
         for word in phrase.words:
@@ -180,117 +180,23 @@ class _PhraseChecker:
                 continue
             value = isect.score() * 1.0  # the span matcher's own boost
             scores[i] = value * boost if boost != 1.0 else value
-        return _tree_sum(scores)
+        return tree_sum(scores)
 
 
-def _tree_sum(values: list):
+def tree_sum(values: list):
     """Sum the present values (None: absent) pairwise like a binary tree of union matchers."""
     if len(values) == 1:
         return values[0]
     half = len(values) // 2
-    left, right = _tree_sum(values[:half]), _tree_sum(values[half:])
+    left, right = tree_sum(values[:half]), tree_sum(values[half:])
     if left is None:
         return right
     return left if right is None else left + right
 
 
 # -- required words scored from whole posting blocks -------------------------------------------------
-def _postings(matcher, values: bool = False):
-    """Return ``{docnum: weight}`` (or ``{docnum: value}``) of a term matcher, a block at a time."""
-    out = {}
-    if not matcher.is_active():
-        return out
-    if not hasattr(matcher, "_read_ids") or matcher._i != 0:
-        while matcher.is_active():
-            out[matcher.id()] = matcher.value() if values else matcher.weight()
-            matcher.next()
-        return out
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if values:
-            if matcher._values is None:
-                matcher._read_values()
-            out.update(zip(matcher._ids, matcher._values))
-        else:
-            if matcher._weights is None:
-                matcher._read_weights()
-            out.update(zip(matcher._ids, matcher._weights))
-        matcher._i = matcher._blocklength - 1
-        matcher.next()
-    return out
-
-
-class _PostingCache:
-    """Decoded postings and field lengths of index segments, shared by all threads' searchers.
-
-    Common words (规定, 安全, 生产 ...) recur across queries; decoding their posting blocks
-    (zlib + pickle) again for every query was most of a search.  Entries are keyed by the
-    segment's id and deletion count (a segment never changes otherwise, and deletions only grow),
-    so a reopened index reuses what is still valid.  Postings of the most recently used terms
-    are kept up to ``MAX_POSTINGS`` entries in all; lengths for the ``MAX_SEGMENTS`` newest segments.
-    """
-
-    MAX_POSTINGS = 500_000
-    MAX_SEGMENTS = 32
-
-    def __init__(self):
-        self.postings: OrderedDict = OrderedDict()
-        self.size = 0
-        self.lengths: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get_postings(self, key, matcher, values: bool = False) -> dict:
-        return self.get_computed(key + (values,), lambda: _postings(matcher, values))
-
-    def get(self, key):
-        """Return the dict cached under *key*, or None."""
-        with self.lock:
-            found = self.postings.get(key)
-            if found is not None:
-                self.postings.move_to_end(key)
-            return found
-
-    def get_computed(self, key, compute) -> dict:
-        """Return the dict cached under *key*, or ``compute()`` it and keep it (counted by size)."""
-        with self.lock:
-            found = self.postings.get(key)
-            if found is not None:
-                self.postings.move_to_end(key)
-                return found
-        found = compute()
-        with self.lock:
-            if key not in self.postings:
-                self.postings[key] = found
-                self.size += len(found)
-                while self.size > self.MAX_POSTINGS and len(self.postings) > 1:
-                    _, dropped = self.postings.popitem(last=False)
-                    self.size -= len(dropped)
-        return found
-
-    def get_lengths(self, segment, fieldname) -> dict:
-        key = segment + (fieldname,)
-        with self.lock:
-            found = self.lengths.get(key)
-            if found is None:
-                found = self.lengths[key] = {}
-                while len(self.lengths) > self.MAX_SEGMENTS * 4:
-                    self.lengths.popitem(last=False)
-            else:
-                self.lengths.move_to_end(key)
-        return found
-
-
-_cache = _PostingCache()
-
-
-def _segment_key(sub) -> tuple | None:
-    reader = sub.reader()
-    segment = getattr(reader, "segment", None)
-    if segment is None:
-        return None
-    seg = segment()
-    return (seg.segid, seg.deleted_count(), reader.doc_count_all())
+class _NotPlainWords(Exception):
+    """A segment's postings cannot be scored here; the caller falls back to whoosh's matchers."""
 
 
 def _scorer_ok(matcher) -> bool:
@@ -311,99 +217,132 @@ def required_scores(searcher, required: list, excluded: list, allowed: set | Non
     the order whoosh's matcher trees sum them, so the scores are the ones whoosh computes.
     Returns None for other queries (the caller then uses whoosh's matchers).
     """
-    if not required or any(_single_term(c) is None for c in required):
+    if not required or any(single_term(c) is None for c in required):
         return None
     context = searcher.context()
     subs = searcher.subsearchers or [(searcher, 0)]
-    starts = [offset for _, offset in subs]
+    wanted = _phrase_words(required, optional)
+    phrase_keys = {key for _, words in wanted for key in words} if wanted else set()
     out: dict[int, float] = {}
     bounds: dict[int, float] = {}
-    clause_of = {}
-    for i, clause in enumerate(required):
-        clause_of.setdefault(_single_term(clause), i)
-    # Per phrase: its boost and the (clause, field) of each of its words.
-    wanted = [(p.boost, [(clause_of.get(w), p.fieldname) for w in p.words]) for p in optional]
-    if any(c is None for _, words in wanted for c, _ in words):
-        wanted = None
-    phrase_keys = {key for _, words in wanted for key in words} if wanted else set()
     segments = []   # per sub: {(clause, field): (postings, scorer, lengths, values)} for phrase words
     for sub, offset in subs:
-        reader = sub.reader()
-        segment = _segment_key(sub)
-        if segment is None:
-            return None
         terms_here: dict = {}
         segments.append(terms_here)
-        clauses = []   # per clause: [(postings, scorer)] for its fields present in this segment
-        for clause in required:
-            terms = clause.subqueries if isinstance(clause, Q.Or) else [clause]
-            fields = []
-            for term in terms:
-                m = term.matcher(sub, context)
-                if not m.is_active():
-                    continue
-                if not _scorer_ok(m):
-                    return None
-                lengths = _cache.get_lengths(segment, term.fieldname)
-                fields.append((_cache.get_postings(segment + (term.fieldname, term.text), m), m.scorer,
-                               term.fieldname, lengths))
-                if wanted is not None and (len(clauses), term.fieldname) in phrase_keys:
-                    values = _cache.get_postings(segment + (term.fieldname, term.text), term.matcher(sub, context),
-                                                 True)
-                    terms_here[len(clauses), term.fieldname] = fields[-1][:2] + (lengths, values)
-            if not fields:
-                clauses = None
-                break
-            clauses.append(fields)
+        try:
+            clauses = _segment_clauses(sub, context, required, wanted is not None, phrase_keys, terms_here)
+        except _NotPlainWords:
+            return None
         if clauses is None:
-            continue
-        sets = []
-        for fields in clauses:
-            docs = set(fields[0][0])
-            for postings, _, _, _ in fields[1:]:
-                docs.update(postings)
-            sets.append(docs)
-        sets.sort(key=len)
-        docs = sets[0].intersection(*sets[1:])
-        if allowed is not None:
-            docs = {d for d in docs if d + offset in allowed}
-        if excluded and docs:
-            ex = Q.Or(excluded) if len(excluded) > 1 else excluded[0]
-            docs.difference_update(ex.docs(sub))
+            continue   # a required word this segment does not hold: nothing matches here
+        docs = _matching_docs(sub, offset, clauses, excluded, allowed)
         if not docs:
             continue
         # whoosh's And builds a weighted tree of the clauses (by estimated size); sum in that order.
-        tree = _weighted_order(required, reader)
-        for d in docs:
-            parts = []
-            by_field = {}
-            for i, fields in enumerate(clauses):
-                value = None
-                for postings, scorer, fieldname, lengths in fields:
-                    w = postings.get(d)
-                    if w is not None:
-                        length = lengths.get(d)
-                        if length is None:
-                            length = lengths[d] = scorer.dfl(d)
-                        s = scorer._score(w, length)
-                        by_field[i, fieldname] = s
-                        value = s if value is None else value + s
-                parts.append(value)
-            out[d + offset] = _tree_eval(tree, parts)
-            if wanted is not None:
-                bonus = 0.0
-                for boost, words in wanted:
-                    total = 0.0
-                    for key in words:
-                        s = by_field.get(key)
-                        if s is None:
-                            break
-                        total += s
-                    else:
-                        bonus += boost * total
-                bounds[d + offset] = bonus
+        tree = _weighted_order(required, sub.reader())
+        _score_docs(docs, offset, clauses, tree, wanted, out, bounds)
     if wanted is None:
         return out, None, None
+    return out, bounds, _exact_bonus(searcher, wanted, segments, [offset for _, offset in subs])
+
+
+def _phrase_words(required: list, optional: list) -> list | None:
+    """Per *optional* phrase: its boost and the (required clause, field) of each of its words; None
+    when a phrase word is no required word (its bonus then has no bound)."""
+    clause_of = {}
+    for i, clause in enumerate(required):
+        clause_of.setdefault(single_term(clause), i)
+    wanted = [(p.boost, [(clause_of.get(w), p.fieldname) for w in p.words]) for p in optional]
+    if any(c is None for _, words in wanted for c, _ in words):
+        return None
+    return wanted
+
+
+def _segment_clauses(sub, context, required: list, with_phrases: bool, phrase_keys: set,
+                     terms_here: dict) -> list | None:
+    """Return per required clause the ``(postings, scorer, field, lengths)`` of its fields in one
+    segment, or None when a clause has no field here; the positions of phrase words go into
+    *terms_here*.  Raises :class:`_NotPlainWords` when the segment cannot be scored here."""
+    segment = segment_key(sub)
+    if segment is None:
+        raise _NotPlainWords
+    clauses = []   # per clause: [(postings, scorer)] for its fields present in this segment
+    for clause in required:
+        terms = clause.subqueries if isinstance(clause, Q.Or) else [clause]
+        fields = []
+        for term in terms:
+            m = term.matcher(sub, context)
+            if not m.is_active():
+                continue
+            if not _scorer_ok(m):
+                raise _NotPlainWords
+            lengths = posting_cache.get_lengths(segment, term.fieldname)
+            fields.append((posting_cache.get_postings(segment + (term.fieldname, term.text), m), m.scorer,
+                           term.fieldname, lengths))
+            if with_phrases and (len(clauses), term.fieldname) in phrase_keys:
+                values = posting_cache.get_postings(segment + (term.fieldname, term.text),
+                                                    term.matcher(sub, context), True)
+                terms_here[len(clauses), term.fieldname] = fields[-1][:2] + (lengths, values)
+        if not fields:
+            return None
+        clauses.append(fields)
+    return clauses
+
+
+def _matching_docs(sub, offset: int, clauses: list, excluded: list, allowed: set | None) -> set:
+    """The segment's docnums holding every clause (in one of its fields), within *allowed* and
+    matching no *excluded* clause."""
+    sets = []
+    for fields in clauses:
+        docs = set(fields[0][0])
+        for postings, _, _, _ in fields[1:]:
+            docs.update(postings)
+        sets.append(docs)
+    sets.sort(key=len)
+    docs = sets[0].intersection(*sets[1:])
+    if allowed is not None:
+        docs = {d for d in docs if d + offset in allowed}
+    if excluded and docs:
+        ex = Q.Or(excluded) if len(excluded) > 1 else excluded[0]
+        docs.difference_update(ex.docs(sub))
+    return docs
+
+
+def _score_docs(docs: set, offset: int, clauses: list, tree, wanted: list | None,
+                out: dict, bounds: dict) -> None:
+    """Put each document's required score into *out* and, with phrases, its bonus bound into *bounds*."""
+    for d in docs:
+        parts = []
+        by_field = {}
+        for i, fields in enumerate(clauses):
+            value = None
+            for postings, scorer, fieldname, lengths in fields:
+                w = postings.get(d)
+                if w is not None:
+                    length = lengths.get(d)
+                    if length is None:
+                        length = lengths[d] = scorer.dfl(d)
+                    s = scorer._score(w, length)
+                    by_field[i, fieldname] = s
+                    value = s if value is None else value + s
+            parts.append(value)
+        out[d + offset] = _tree_eval(tree, parts)
+        if wanted is not None:
+            bonus = 0.0
+            for boost, words in wanted:
+                total = 0.0
+                for key in words:
+                    s = by_field.get(key)
+                    if s is None:
+                        break
+                    total += s
+                else:
+                    bonus += boost * total
+            bounds[d + offset] = bonus
+
+
+def _exact_bonus(searcher, wanted: list, segments: list, starts: list):
+    """Return ``bonus(docnum)``: the exact phrase bonus, as whoosh's phrase matchers would score it."""
     decoders = {name: searcher.schema[name].format.decoder("positions") for _, words in wanted for _, name in words}
 
     def bonus(docnum: int):
@@ -428,17 +367,16 @@ def required_scores(searcher, required: list, excluded: list, allowed: set | Non
                 if length is None:
                     length = lengths[d] = scorer.dfl(d)
                 parts.append(scorer._score(postings[d], length))
-            value = _tree_sum(parts) * 1.0  # the span matcher's own boost
+            value = tree_sum(parts) * 1.0  # the span matcher's own boost
             scores.append(value * boost if boost != 1.0 else value)
-        return _tree_sum(scores)
+        return tree_sum(scores)
 
-    return out, bounds, bonus
+    return bonus
 
 
 def _weighted_order(required: list, reader):
     if len(required) == 1:
         return 0
-    from whoosh.util import make_weighted_tree
     return make_weighted_tree(lambda a, b: (a, b),
                               [(0 - q.estimate_size(reader), i) for i, q in enumerate(required)])
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 from whoosh import sorting
 
-from ..index import whoosh_fixes  # noqa: F401  (search results depend on it)
-from ..analysis.analyzer import TextAnalyzer
+from .. import index  # noqa: F401  (its door applies whoosh_fixes, which search results depend on)
+from ..analysis import DOC_NO_RE, TextAnalyzer, fold_width, normalize_doc_no
 from .facets import count_facets, facet_clauses
 from .highlight import HTML, snippet
 from .phrases import ExactPhrase
@@ -17,7 +17,6 @@ from .ranking import bonus_bound, required_by_matcher, required_scores, top_two_
 from ..errors import QueryError
 from ..models import Hit, SearchPage
 from .query import Filters, ParsedQuery
-from ..analysis.textnorm import DOC_NO_RE, fold_width, normalize_doc_no
 
 # Function words that carry no meaning in a search box; removed from the required words only.
 STOPWORDS = frozenset("""的 了 地 得 着 吗 呢 吧 啊 呀 么 嘛 请问 请 什么 怎么 怎样 如何 哪些 哪个 哪里
@@ -261,7 +260,7 @@ def run_search(searcher, compiler: QueryCompiler, parsed: ParsedQuery, *, page: 
             results = top_two_stage(searcher, required_by_matcher(searcher, compiled.membership(), matched),
                                     compiled.optional, page_no * per_page, bound)
         else:
-            results = _top(searcher, query, page_no * per_page, sortedby, matched if allowed is not None else None)
+            results = top_hits(searcher, query, page_no * per_page, sortedby, matched if allowed is not None else None)
         hit_list = list(results)[(page_no - 1) * per_page:page_no * per_page]
     facets = count_facets(searcher, parsed.filters, matched, Unfiltered(searcher, compiled)) if with_facets else {}
     weights = term_weights(searcher, compiled)
@@ -326,7 +325,7 @@ def refuse_missing_page(page: int, total: int, per_page: int) -> None:
         raise QueryError(f"参数 page：第 {page} 页不存在，这次检索共 {total} 篇、{pages} 页。", "page")
 
 
-def _top(searcher, query, limit: int, sortedby, allowed: set | None):
+def top_hits(searcher, query, limit: int, sortedby, allowed: set | None):
     """Return the top *limit* results, scoring every match.
 
     whoosh's top-N collector "replaces" matchers with cheaper ones once it knows the lowest score
