@@ -540,3 +540,16 @@ def test_a_real_document_answers_before_a_demonstration_text_that_says_the_same(
     assert _top(kb, "督导组同时联系几个单位的，工作怎么做？").doc_id == "speech"
     # naming the demonstration text still answers from it
     assert _top(kb, "按示例督导组工作规程，督导组同时联系几个单位的，工作怎么做？").doc_id == "demo"
+
+
+def test_a_number_with_its_unit_the_index_never_saw_is_not_cut_into_pieces():
+    # 工作了十二年: the rules say 满十年 / 十年以上, never 十二年; the range, not the pieces 十二 and
+    # 年, decides which rule holds it (bench/mutants.py: value-group-repaired)
+    from indexer.qa.question import AnalyzedQuestion
+    from indexer.qa.repair import repair_unknown
+    groups = ((("经济补偿",),), (("十二年",),))
+    question = AnalyzedQuestion(text="工作了十二年，经济补偿怎么算？", core="工作了十二年经济补偿", qtype="method",
+                                groups=groups, query=None)
+    frequency = {"经济补偿": 12, "十二": 30, "年": 900}.get
+    repaired = repair_unknown(question, lambda t: frequency(t, 0), lambda prefix: iter(()))
+    assert repaired.groups == groups

@@ -35,7 +35,7 @@ def repair_unknown(question: AnalyzedQuestion, doc_frequency, expand_prefix) -> 
         unknown = [t for alt in group for t in alt if _CJK_WORD_RE.match(t) and not doc_frequency(t)]
         # a number with its unit (十二年) is compared with the rules' ranges, not cut into pieces
         if not unknown or any(all(doc_frequency(t) for t in alt) for alt in group) or is_value_group(group):
-            softened = with_pieces(group, doc_frequency)
+            softened = group if is_value_group(group) else with_pieces(group, doc_frequency)
             if softened is not group:
                 changed = True
                 for alt in softened[len(group):]:
