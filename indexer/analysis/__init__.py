@@ -3,7 +3,7 @@
 normalisation)."""
 import importlib
 
-from .background import is_content_word, specificity
+from .background import is_content_word, is_function_word, specificity
 from .textnorm import DOC_NO_RE, cn_to_int, fold_width, normalize_doc_no
 
 # name -> module of this wing, imported when the name is first asked for.  Indexes built before the
@@ -13,7 +13,7 @@ _LAZY = {"PreAnalyzed": "analyzer", "Segmenter": "analyzer", "TextAnalyzer": "an
          "background_table": "background"}
 _RENAMED = {"background_table": "table"}
 
-__all__ = ["DOC_NO_RE", "cn_to_int", "fold_width", "normalize_doc_no", "is_content_word", "specificity", *_LAZY]
+__all__ = ["DOC_NO_RE", "cn_to_int", "fold_width", "normalize_doc_no", "is_content_word", "is_function_word", "specificity", *_LAZY]
 
 
 def __getattr__(name: str):

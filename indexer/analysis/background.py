@@ -29,22 +29,31 @@ NOUN_TAGS = ("n", "vn")
 # the corpus never mentions is probably not answered by it; a question whose only unseen words
 # are grammar or a turn of speech (别人, 合适, 最起码, 就行了) or fragments the segmenter cut from a
 # spoken question (没人来, 我能, 补好) may well be. Verbs count as content: many name an act the
-# rules would have to mention (补助, 保管, 体检).
-CONTENT_TAGS = ("n", "v", "t")
+# rules would have to mention (补助, 保管, 体检). Abbreviations (j: 奥运会, 人大) name things too.
+CONTENT_TAGS = ("n", "v", "t", "j")
+
+# Function words: what jieba's dictionary tags as pronoun, adverb, conjunction, preposition,
+# particle, interjection, set phrase, idiom or state word (别家, 一直, 就是说, 明明白白). A word
+# the dictionary does not know is one of them when it starts with a character that starts turns of
+# speech (才行, 还会, 我能, 没人来); otherwise it may be a name or a term of art (下派, 留薪期).
+FUNCTION_TAGS = ("r", "d", "c", "p", "u", "y", "e", "o", "l", "i", "z", "f", "q")
+_SPEECH_STARTS = frozenset("才还就都也又再很太更只便却倒挺蛮咋啥我你他她咱没")
 
 _lock = threading.Lock()
 _table: dict[str, float] | None = None
 _content: str | None = None
+_function: str | None = None
 
 
 def _load() -> dict[str, float]:
     """Read the counts of jieba's dictionary, keeping only the words common enough to matter."""
     import jieba
 
-    global _content
+    global _content, _function
     path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     counts: dict[str, int] = {}
     content: list[str] = []
+    function: list[str] = []
     total = 0
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -59,12 +68,15 @@ def _load() -> dict[str, float]:
             tag = parts[2].strip() if len(parts) > 2 else ""
             if tag.startswith(CONTENT_TAGS):
                 content.append(parts[0])
+            elif tag.startswith(FUNCTION_TAGS):
+                function.append(parts[0])
             if tag.startswith(NOUN_TAGS):
                 continue
             counts[parts[0]] = count
     # one string rather than a set: ~240k words in ~3 MB instead of ~25 MB, and it is only
     # searched for the few question words the index has never seen
     _content = "\n" + "\n".join(content) + "\n"
+    _function = "\n" + "\n".join(function) + "\n"
     if not total:
         return {}
     # a word below this count is fully specific; dropping them keeps the table small (~8k words)
@@ -95,9 +107,23 @@ def table() -> dict[str, float]:
 
 
 def is_content_word(word: str) -> bool:
-    """Tell whether jieba's dictionary tags *word* as a noun, verb or time word."""
+    """Tell whether jieba's dictionary tags *word* as a noun, verb, time word or abbreviation."""
     table()
     return _content is None or f"\n{word}\n" in _content   # no dictionary: every word might be
+
+
+def is_function_word(word: str) -> bool:
+    """Tell whether *word* is a function word or turn of speech rather than a name or term.
+
+    Dictionary words count by their tag (:data:`FUNCTION_TAGS`); a word the dictionary does not
+    know counts when it starts like a turn of speech (才行, 我能).
+    """
+    table()
+    if _content is None or _function is None:   # no dictionary: every word might be content
+        return False
+    if f"\n{word}\n" in _function:
+        return True
+    return bool(word) and word[0] in _SPEECH_STARTS and f"\n{word}\n" not in _content
 
 
 def specificity(word: str) -> float:

@@ -18,7 +18,7 @@ import re
 
 from whoosh import query as Q
 
-from ..analysis import TextAnalyzer, is_content_word, specificity
+from ..analysis import TextAnalyzer, is_content_word, is_function_word, specificity
 from .answers import Answer
 from .candidates import PassageCandidate, SentenceCandidate
 from .retrieval import top_or
@@ -65,6 +65,7 @@ PASSAGE_UNIT_BONUS = 0.25
 # A word in 1/CORPUS_SHARE of the documents or more keeps its full weight however everyday it is.
 CORPUS_SHARE = 5.0
 NAMED_PASSAGES = 3
+UNSEEN_FILLER = 0.1
 
 
 class QuestionAnswerer:
@@ -79,9 +80,16 @@ class QuestionAnswerer:
         # the corpus idf of each word, less for words common in everyday Chinese (background.py)
         # ... unless the corpus itself uses the word widely (工作, 阶段 in Party documents)
         total = max(1, self.searcher.doc_count())
-        return {t: self.searcher.idf("content", t)
-                * max(specificity(t), min(1.0, CORPUS_SHARE * self.searcher.doc_frequency("content", t) / total))
-                for t in question.tokens}
+        out = {}
+        for t in question.tokens:
+            df = self.searcher.doc_frequency("content", t)
+            weight = self.searcher.idf("content", t) * max(specificity(t), min(1.0, CORPUS_SHARE * df / total))
+            if not df and is_function_word(t):
+                # a turn of speech the corpus never uses (才行, 还会, 别家) cannot be evidence
+                # either way; an unseen name or term (差旅费, 下派) still weighs fully
+                weight *= UNSEEN_FILLER
+            out[t] = weight
+        return out
 
     def _top_documents(self, question: AnalyzedQuestion, top_docs: int, doc_filter=None):
         # whoosh's BM25F top documents and scores, from cached postings (orscore.py; exhaustive,
