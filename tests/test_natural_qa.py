@@ -614,3 +614,23 @@ def test_an_unseen_turn_of_speech_does_not_make_a_clear_answer_weak(tmp_path):
 def test_function_words_are_told_from_names_and_terms(word, function):
     from indexer.analysis import is_function_word
     assert is_function_word(word) is function
+
+
+def test_restatements_do_not_crowd_the_law_out_of_the_candidates(tmp_path):
+    # Twelve short court interpretations repeat the rule almost word for word and BM25F ranks them
+    # all above the law (unclassified documents, as in a folder of statutes indexed as it is).
+    # Of the best twenty documents, weighed by their kind (an interpretation counts 0.6), the law
+    # is among the ten whose passages are read, and it answers.
+    unclassified = {"level": "unclassified"}
+    law = ("第一条 登记机关应当依照本法第一项规定办理登记。\n"
+           "第四十条 网店经营者终止经营的，应当提前三十日在首页显著位置公示有关信息。\n")
+    docs = {**_filler_docs(), "law": ("中华人民共和国示例电子商务法", law, unclassified)}
+    for n in range(12):
+        docs[f"interp{n}"] = (
+            f"最高人民法院关于审理示例纠纷案件的解释（{n}）",
+            f"第{n + 1}条 网店经营者终止经营，未提前在首页公示的，人民法院依照第{n}项处理。\n"
+            f"第{n + 2}条 本解释自公布之日起施行，此前的规定与本解释不一致的，以本解释为准。\n"
+            f"第{n + 3}条 人民法院审理有关纠纷案件，应当依法保护当事人合法权益，公正及时审理。\n", unclassified)
+    kb = _kb(tmp_path, docs)
+    top = _top(kb, "网店经营者要终止经营，得提前多少天在首页公示？")
+    assert top.doc_id == "law" and "三十日" in top.text, (top.doc_id, top.text)

@@ -31,6 +31,8 @@ from .trimming import trim_span
 from ..search import HTML, Marked, authority, top_hits
 
 TOP_DOCS = 10
+# ... chosen from this many times as many by their kind (see passages)
+RERANK_FACTOR = 2
 TOP_PASSAGES = 6
 # An answer needs this share of the question's IDF weight in its sentence (or the document title)
 # and this final score; below either the caller reports 未找到明确答案.
@@ -109,7 +111,11 @@ class QuestionAnswerer:
         """
         if question.query is None:
             return []
-        results = self._top_documents(question, top_docs, doc_filter)
+        # The best documents by BM25F, then by what they are: of twice as many, the ones left after
+        # weighing status, authority (a law before the court's interpretation restating it), place
+        # and demonstration texts, so that ten restatements cannot crowd the law itself out
+        results = self._top_documents(question, top_docs * RERANK_FACTOR, doc_filter)
+        results = sorted(results, key=lambda hit: -(hit.score or 0.0) * _prior(hit["meta"], question.text))[:top_docs]
         named_ids = [d for item in question.named for d in item.doc_ids]
         named_results = []
         if named_ids:
@@ -138,13 +144,7 @@ class QuestionAnswerer:
             else:
                 doc_score = (hit.score or 0.0) / top
                 factor = UNNAMED_FACTOR if named_set else 1.0
-            status = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
-            if not is_named:
-                if _is_local(meta.get("title", ""), question.text):
-                    status *= LOCAL_FACTOR
-                status *= authority(meta)
-                if meta.get("sample"):
-                    status *= SAMPLE_FACTOR
+            status = _prior(meta, question.text) if not is_named else STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
             if meta.get("level") == "case":
                 status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
             passages = hit["passages"]
@@ -262,6 +262,17 @@ def is_possible_answer(best: SentenceCandidate, question: AnalyzedQuestion, unkn
             and best.typed and (question.qtype in TYPED_EVIDENCE or bool(question.unit))
             and (best.candidate.named
                  or (best.key_held and not unknown and best.candidate.coverage >= TENTATIVE_COVERAGE)))
+
+
+def _prior(meta: dict, question: str) -> float:
+    """What a document's kind is worth for a question that does not name it: its status, its
+    authority, whether it is a local rule the question gives no place for, a demonstration text."""
+    factor = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5) * authority(meta)
+    if _is_local(meta.get("title", ""), question):
+        factor *= LOCAL_FACTOR
+    if meta.get("sample"):
+        factor *= SAMPLE_FACTOR
+    return factor
 
 
 _PLACES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
