@@ -556,16 +556,19 @@ def test_a_number_with_its_unit_the_index_never_saw_is_not_cut_into_pieces():
 
 
 # -- answer next to its words, legal determinations, unseen turns of speech ------------------------
+def _one_rule(tmp_path, title: str, body: str) -> KnowledgeBase:
+    """A corpus of one rule among the filler documents."""
+    return _kb(tmp_path, {**_filler_docs(), "rule": (title, body, {})})
+
+
 def test_the_number_next_to_the_word_asked_about_answers(tmp_path):
     # Both articles hold 记分周期 and a period, and score the same on every other count; the one
-    # whose period stands next to it states how long a 记分周期 is. The other's 三十日内 belongs to 拒不参加学习 (bench statute set: the
-    # answer-proximity feature, W_PROX, took the held-out half from 0.409 to 0.443).
-    kb = _kb(tmp_path, {
-        **_filler_docs(),
-        "points": ("示例驾驶记分办法",
+    # whose period stands next to it states how long a 记分周期 is. The other's 三十日后 belongs
+    # to 拒不参加学习 (bench statute set: answer proximity, W_PROX, took the held-out half from
+    # 0.409 to 0.444).
+    kb = _one_rule(tmp_path, "示例驾驶记分办法",
                    "第三条 在记分周期内累积记分满十二分的驾驶人应当参加学习，拒不参加学习的，"
-                   "三十日后公告其驾驶证停止使用。\n第四条 记分周期为十二个月，满分为十二分。\n", {}),
-    })
+                   "三十日后公告其驾驶证停止使用。\n第四条 记分周期为十二个月，满分为十二分。\n")
     top = _top(kb, "记分周期是多长时间？")
     assert "十二个月" in top.text, top.text
 
@@ -573,22 +576,16 @@ def test_the_number_next_to_the_word_asked_about_answers(tmp_path):
 def test_an_exemption_answers_whether_something_must_be_paid(tmp_path):
     # 要不要交 asks whether; 免征 is the law's answer, though it is neither 不得 nor 可以, and it
     # must beat the article that says 应当 about the same words
-    kb = _kb(tmp_path, {
-        **_filler_docs(),
-        "tax": ("示例所得税法", "第四条 下列各项个人所得，免征个人所得税：（一）国债利息；（二）保险赔款。\n"
-                "第五条 个人取得国债利息所得的，应当按期向税务机关申报个人所得税。\n", {}),
-    })
+    kb = _one_rule(tmp_path, "示例所得税法", "第四条 下列各项个人所得，免征个人所得税：（一）国债利息；（二）保险赔款。\n"
+                   "第五条 个人取得国债利息所得的，应当按期向税务机关申报个人所得税。\n")
     top = _top(kb, "买国债拿到的利息要不要交个人所得税？")
     assert "免征" in top.text, top.text
 
 
 def test_a_share_answers_how_much_must_be_paid_in_compensation(tmp_path):
     # 赔多少 is answered by 不超过百分之十的赔偿责任 as much as by a sum of money
-    kb = _kb(tmp_path, {
-        **_filler_docs(),
-        "road": ("示例道路交通法", "第七十六条 机动车与行人之间发生交通事故，机动车一方没有过错的，"
-                 "承担不超过百分之十的赔偿责任。\n第七十七条 机动车一方的赔偿责任由保险公司在责任限额内先行承担。\n", {}),
-    })
+    kb = _one_rule(tmp_path, "示例道路交通法", "第七十六条 机动车与行人之间发生交通事故，机动车一方没有过错的，"
+                   "承担不超过百分之十的赔偿责任。\n第七十七条 机动车一方的赔偿责任由保险公司在责任限额内先行承担。\n")
     top = _top(kb, "机动车撞了行人，司机一点过错都没有，还要赔多少？")
     assert "百分之十" in top.text, top.text
 
@@ -597,11 +594,8 @@ def test_an_unseen_turn_of_speech_does_not_make_a_clear_answer_weak(tmp_path):
     # 才行 occurs in no rule: it is how people talk, not what they ask about. Weighed like a term
     # it took the answer below the evidence floor. An unseen term (差旅费) still counts fully, so
     # a question about it is still refused.
-    kb = _kb(tmp_path, {
-        **_filler_docs(),
-        "rule": ("示例会议规则", "第九条 召开全体会议，应当有三分之二以上的成员出席才能举行。\n"
-                 "第十条 会议表决事项，由主持人宣布结果。\n", {}),
-    })
+    kb = _one_rule(tmp_path, "示例会议规则", "第九条 召开全体会议，应当有三分之二以上的成员出席才能举行。\n"
+                   "第十条 会议表决事项，由主持人宣布结果。\n")
     top = _top(kb, "人少了还会开会吗，全体会议得有多少成员出席才行？")
     assert "三分之二以上" in top.text and not top.tentative
     assert kb.ask("全体会议的差旅费标准是多少？").answers == ()

@@ -114,8 +114,11 @@ class QuestionAnswerer:
         # The best documents by BM25F, then by what they are: of twice as many, the ones left after
         # weighing status, authority (a law before the court's interpretation restating it), place
         # and demonstration texts, so that ten restatements cannot crowd the law itself out
+        priors = {}   # docnum -> _prior, computed once per document
         results = self._top_documents(question, top_docs * RERANK_FACTOR, doc_filter)
-        results = sorted(results, key=lambda hit: -(hit.score or 0.0) * _prior(hit["meta"], question.text))[:top_docs]
+        for hit in results:
+            priors[hit.docnum] = _prior(hit["meta"], question.text)
+        results = sorted(results, key=lambda hit: -(hit.score or 0.0) * priors[hit.docnum])[:top_docs]
         named_ids = [d for item in question.named for d in item.doc_ids]
         named_results = []
         if named_ids:
@@ -144,7 +147,10 @@ class QuestionAnswerer:
             else:
                 doc_score = (hit.score or 0.0) / top
                 factor = UNNAMED_FACTOR if named_set else 1.0
-            status = _prior(meta, question.text) if not is_named else STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
+            if is_named:
+                status = _status(meta)
+            else:
+                status = priors.get(hit.docnum) or _prior(meta, question.text)
             if meta.get("level") == "case":
                 status *= NORMATIVE_TYPES.get(question.qtype, LEVEL_FACTOR["case"])
             passages = hit["passages"]
@@ -264,10 +270,14 @@ def is_possible_answer(best: SentenceCandidate, question: AnalyzedQuestion, unkn
                  or (best.key_held and not unknown and best.candidate.coverage >= TENTATIVE_COVERAGE)))
 
 
+def _status(meta: dict) -> float:
+    return STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5)
+
+
 def _prior(meta: dict, question: str) -> float:
     """What a document's kind is worth for a question that does not name it: its status, its
     authority, whether it is a local rule the question gives no place for, a demonstration text."""
-    factor = STATUS_FACTOR.get(meta.get("status", "现行有效"), 0.5) * authority(meta)
+    factor = _status(meta) * authority(meta)
     if _is_local(meta.get("title", ""), question):
         factor *= LOCAL_FACTOR
     if meta.get("sample"):
