@@ -96,6 +96,16 @@ def groups_present(groups, term_strings: list[str], factors: dict | None = None,
             loose = dict(holding)
             for t in literal:
                 loose[t] = holding[t] | _find_all(joined_text, t, text_starts)
+    # words found only as a full term they may be short for (年假 in 年休假): ABBREVIATION_FACTOR
+    abbrev = None
+    if texts is not None and ABBREVIATION_FACTOR:
+        shortened = [t for t in literal_tokens(tokens) if abbreviation_pattern(t) is not None]
+        if shortened:
+            abbrev = {}
+            for t in shortened:
+                found = {bisect_right(text_starts, m.start()) - 1
+                         for m in abbreviation_pattern(t).finditer(joined_text)}
+                abbrev[t] = loose[t] | found
     empty = tuple(0.0 for _ in groups)
     per_group = []
     for group in groups:
@@ -123,11 +133,49 @@ def groups_present(groups, term_strings: list[str], factors: dict | None = None,
                 for index in set.intersection(*(loose[t] for t in alt)) - found:
                     if held.get(index, 0.0) < weaker:
                         held[index] = weaker
+            if abbrev is not None:
+                weakest = factor * ABBREVIATION_FACTOR
+                for index in set.intersection(*(abbrev.get(t, loose[t]) for t in alt)) - found:
+                    if held.get(index, 0.0) < weakest:
+                        held[index] = weakest
         per_group.append(held)
     rows = [empty] * len(term_strings)
     for index in set().union(*per_group):
         rows[index] = tuple(held.get(index, 0.0) for held in per_group)
     return rows
+
+
+# A short word found only as its characters in order, up to ABBREVIATION_GAP others between them inside
+# one clause (年假 in 年休假, 社保 in 社会保险, 住满 in 居住累计满), counts this much: a Chinese
+# short form keeps the characters of the full term in order. On the bench statute set this took
+# answer accuracy@1 from 0.643 to 0.661 (dev half) and 0.452 to 0.504 (held-out half); 0.4–0.6
+# and gaps of 2–3 gave the same, gap 1 one question less.
+ABBREVIATION_FACTOR = 0.5
+ABBREVIATION_GAP = 2
+_ABBREVIATION_RES: dict = {}
+_CLAUSE_BREAK = "，。；：！？、\n\x00"
+
+
+def abbreviation_pattern(word: str) -> re.Pattern | None:
+    """The pattern of the full terms a short word of two or three characters may stand for: its
+    characters in order, up to ABBREVIATION_GAP others between them, inside one clause; None for
+    other words."""
+    if word in _ABBREVIATION_RES:
+        return _ABBREVIATION_RES[word]
+    pattern = None
+    if 2 <= len(word) <= 3 and _CJK_RE.match(word):
+        gap = "[^" + _CLAUSE_BREAK + "]{0,%d}" % ABBREVIATION_GAP
+        pattern = re.compile(gap.join(re.escape(c) for c in word))
+    _ABBREVIATION_RES[word] = pattern
+    return pattern
+
+
+def holds_abbreviated(word: str, text: str) -> bool:
+    """Tell whether *text* holds *word* itself or a full term it may be short for."""
+    if word in text:
+        return True
+    pattern = abbreviation_pattern(word)
+    return pattern is not None and pattern.search(text) is not None
 
 
 _SEP = "\x00"

@@ -14,7 +14,8 @@ import re
 
 from ..analysis import TextAnalyzer, fold_width
 from .candidates import PassageCandidate, SentenceCandidate
-from .coverage import SUBSTRING_FACTOR, group_share, group_weight, literal_tokens
+from . import coverage
+from .coverage import SUBSTRING_FACTOR, group_share, group_weight, holds_abbreviated, literal_tokens
 from .question import AnalyzedQuestion
 from .ranges import is_value_group, period_fit, question_periods, question_values, range_fit, spans_for_period
 from .sentences import CONSEQUENCE_RE, TYPE_WEIGHT, split_sentences, type_matches
@@ -101,6 +102,12 @@ def score_sentences(searcher, analyzer: TextAnalyzer, question: AnalyzedQuestion
                 for alt in group:
                     if alt and all(t in sentence for t in literal_tokens(alt)) and len(literal_tokens(alt)) == len(alt):
                         present[i][gi] = max(present[i][gi], factors.get(alt, 1.0) * SUBSTRING_FACTOR)
+            shortened = coverage.ABBREVIATION_FACTOR
+            if shortened and present[i][gi] < shortened:
+                # a short form of a term the sentence spells out (年假: 年休假), as in groups_present
+                for alt in group:
+                    if alt and len(literal_tokens(alt)) == len(alt) and all(holds_abbreviated(t, sentence) for t in alt):
+                        present[i][gi] = max(present[i][gi], factors.get(alt, 1.0) * shortened)
     global_w = [group_weight(g, idf) for g in groups]
     local_w = []
     for gi, weight in enumerate(global_w):
