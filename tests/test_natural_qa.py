@@ -234,6 +234,7 @@ def test_age_question_wants_an_age(tmp_path):
 def test_trim_keeps_the_answer_after_the_question_words(tmp_path):
     body = ("对于督导过程中通过个别谈话、召开座谈会、查阅资料、列席会议、走访群众、发放问卷、设立意见箱、"
             "开通举报电话和电子信箱、开展专项检查和随机抽查等多种方式了解到的，"
+            "对于群众来信来访中集中反映、经初步核实确有其事、在本单位长期得不到解决的突出问题，"
             "对于督导过程中发现的涉及面广、情况复杂、影响较大、群众反映强烈、需要多个部门共同研究处理的重大问题，"
             "以及在工作中遇到的需要上级明确政策界限的各类疑难事项，督导组应当及时整理材料，"
             "报告派出党委，由派出党委研究后作出决定。\n")
@@ -242,6 +243,24 @@ def test_trim_keeps_the_answer_after_the_question_words(tmp_path):
     from indexer.qa.trimming import MAX_ANSWER_CHARS
     assert len(body) > MAX_ANSWER_CHARS + 10
     assert len(top.text) <= MAX_ANSWER_CHARS and "由派出党委研究后作出决定" in top.text
+    # asked what to do, with no answer pattern to steer the window: it still goes on past the
+    # question's words to what the rule says is done
+    top = _top(kb, "督导中发现影响较大、群众反映强烈的重大问题，该怎么处理？")
+    assert "督导组应当及时整理材料" in top.text, top.text
+
+
+def test_a_sentence_that_fits_the_answer_window_is_shown_whole(tmp_path):
+    # a long rule of 187 characters: its conditions first, what is done at the end; cut to 160
+    # characters it lost either its beginning or the decision (CJRC dev 0.539 to 0.551 at 200)
+    body = ("对于督导过程中通过个别谈话、召开座谈会、查阅资料、列席会议、走访群众、发放问卷、设立意见箱、"
+            "开通举报电话和电子信箱、开展专项检查和随机抽查等多种方式了解到的，"
+            "对于督导过程中发现的涉及面广、情况复杂、影响较大、群众反映强烈、需要多个部门共同研究处理的重大问题，"
+            "以及在工作中遇到的需要上级明确政策界限的各类疑难事项，督导组应当及时整理材料，"
+            "报告派出党委，由派出党委研究后作出决定。")
+    assert 160 < len(body) <= 200
+    kb = _kb(tmp_path, {"rules": ("督导工作规程", body + "\n", {})})
+    top = _top(kb, "督导中发现群众反映强烈的重大问题，最后由谁作出决定？")
+    assert top.text == body, top.text
 
 
 # -- 7 and 8. refusals, possible answers, out-of-scope questions ------------------------------------

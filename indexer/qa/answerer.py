@@ -9,7 +9,7 @@
    answers), character-bigram overlap, what it says beyond the question words, and whether it
    holds something that looks like an answer of the question's type not already in the question
    (``sentencescore.py``).
-4. Trim the winner to 160 characters clause by clause around the answering part, and mark it.
+4. Trim the winner to 200 characters clause by clause around the answering part, and mark it.
 When the best evidence is weak the answer set is empty and the caller shows search hits instead.
 """
 from __future__ import annotations
